@@ -1,0 +1,5 @@
+"""``python -m callfloor`` runs the CLI."""
+
+from callfloor.cli import main
+
+main()

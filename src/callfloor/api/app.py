@@ -1,0 +1,57 @@
+"""Building the ASGI application: API routers, web pages, error handlers, shared context."""
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from callfloor import __version__
+from callfloor.api import errors
+from callfloor.api.context import AppContext
+from callfloor.api.routes import (
+    agents,
+    auth,
+    calls,
+    floor,
+    health,
+    prompts,
+    recordings,
+    sip,
+    tenants,
+    trunks,
+    users,
+)
+from callfloor.settings import Settings
+from callfloor.storage.db import make_engine
+
+
+def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
+    """The callfloor web application; ``engine`` defaults to the settings' database."""
+    from callfloor.web import pages
+
+    app = FastAPI(
+        title="callfloor",
+        version=__version__,
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.context = AppContext(settings, engine or make_engine(settings.resolved_database_url))
+    errors.install(app)
+    for router in (
+        health.router,
+        auth.router,
+        tenants.router,
+        users.router,
+        agents.router,
+        floor.skills,
+        floor.queues,
+        floor.dispositions,
+        floor.numbers,
+        trunks.router,
+        sip.router,
+        calls.router,
+        recordings.router,
+        prompts.router,
+        pages.router,
+    ):
+        app.include_router(router)
+    return app

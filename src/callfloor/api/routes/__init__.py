@@ -1,0 +1,1 @@
+"""One router per resource; :func:`callfloor.api.app.create_app` mounts them under ``/api``."""

@@ -1,0 +1,199 @@
+"""Live calls and the commands agents and supervisors give them: hold, transfers, conference.
+
+The calls live in the SIP server's event loop (:class:`callfloor.server.sip.calls.CallManager`),
+not in the database: these routes read and command them on that loop. Served by ``callfloor
+up`` both run on one loop; with the API apart (tests, an API-only process) the work is handed
+to the SIP loop's thread. Without a SIP server in the process there are no live calls.
+
+An agent sees and commands the calls they are on (talking, or consulted); supervisors and
+admins every call of their tenant. A call of another tenant is 404, like any other object.
+"""
+
+import asyncio
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Annotated, Literal, TypeVar
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from callfloor.api.deps import Caller, require
+from callfloor.api.errors import ApiError, not_found
+from callfloor.core.roles import Role
+from callfloor.server.sip.calls import Call, CallControlError, CallManager
+from callfloor.storage.scope import TenantScope
+
+router = APIRouter(prefix="/api/calls", tags=["calls"])
+FloorCaller = Annotated[Caller, Depends(require(frozenset({Role.ADMIN, Role.SUPERVISOR, Role.AGENT})))]
+T = TypeVar("T")
+
+
+class LiveCall(BaseModel):
+    """A call in progress."""
+
+    id: str
+    queue: str
+    state: Literal["prompt", "queued", "ringing", "talking", "held", "consulting", "conference"]
+    agent: str | None
+    consulted: str | None = Field(description="The agent consulted for an attended transfer.")
+    caller: str | None = Field(description="The caller's number, as the network gave it.")
+    since: datetime
+    recording: Literal["off", "on", "paused", "objected"] = Field(
+        description="Whether the agent's part is being recorded; objected: the caller refused it."
+    )
+
+
+class TransferRequest(BaseModel):
+    """Where to transfer: a queue or an agent's extension; ``attended`` consults the agent first."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    queue: str | None = Field(default=None, max_length=64)
+    agent: str | None = Field(default=None, max_length=16)
+    mode: Literal["blind", "attended"] = "blind"
+
+
+def _manager(request: Request) -> CallManager | None:
+    endpoint = getattr(request.app.state, "sip", None)
+    return endpoint.calls if endpoint is not None else None
+
+
+async def _on_sip_loop(manager: CallManager, work: Callable[[], T]) -> T:
+    """Run ``work`` on the SIP server's loop: its calls are not thread-safe."""
+    loop = manager.loop
+    if loop is None or loop is asyncio.get_running_loop():
+        return work()
+
+    async def run() -> T:
+        return work()
+
+    return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(run(), loop))
+
+
+def _extension(caller: Caller) -> str | None:
+    """The agent's extension when the caller is an agent (who then sees only their calls)."""
+    if caller.role is not Role.AGENT:
+        return None
+    agent = TenantScope(caller.session, caller.tenant_id).agents.by_user(caller.user.id)
+    return agent.extension if agent is not None else ""
+
+
+def _visible(call: Call, tenant_id: int, extension: str | None) -> bool:
+    if call.tenant_id != tenant_id or call.over:
+        return False
+    return extension is None or extension in (call.agent, call.consulted)
+
+
+def _view(call: Call) -> LiveCall:
+    invite = call.caller.invite
+    number = invite.from_().uri.user if invite is not None else None
+    return LiveCall(
+        id=call.id,
+        queue=call.queue,
+        state=call.state,  # type: ignore[arg-type]
+        agent=call.agent,
+        consulted=call.consulted,
+        caller=number,
+        since=datetime.fromtimestamp(call.started, UTC),
+        recording=_recording(call),
+    )
+
+
+def _recording(call: Call) -> Literal["off", "on", "paused", "objected"]:
+    if call.consent == "objected":
+        return "objected"
+    if call.recorder is None:
+        return "off"
+    return "paused" if call.recorder.paused else "on"
+
+
+@router.get("")
+async def list_calls(request: Request, caller: FloorCaller) -> list[LiveCall]:
+    """The tenant's calls in progress (an agent's own only)."""
+    manager = _manager(request)
+    if manager is None:
+        return []
+    extension = _extension(caller)
+    calls = await _on_sip_loop(manager, lambda: list(manager.calls.values()))
+    return [_view(c) for c in calls if _visible(c, caller.tenant_id, extension)]
+
+
+async def _command(
+    request: Request, caller: FloorCaller, call_id: str, action: Callable[[CallManager, Call], None]
+) -> LiveCall:
+    manager = _manager(request)
+    if manager is None:
+        raise not_found()
+    extension = _extension(caller)
+
+    def work() -> LiveCall:
+        call = manager.calls.get(call_id)
+        if call is None or not _visible(call, caller.tenant_id, extension):
+            raise not_found()
+        try:
+            action(manager, call)
+        except CallControlError as exc:
+            raise ApiError(exc.status, exc.error_id, exc.fr, exc.en) from exc
+        return _view(call)
+
+    return await _on_sip_loop(manager, work)
+
+
+@router.post("/{call_id}/hold")
+async def hold(request: Request, caller: FloorCaller, call_id: str) -> LiveCall:
+    """Put the caller on hold: music for them, silence for the agent."""
+    return await _command(request, caller, call_id, CallManager.hold)
+
+
+@router.post("/{call_id}/resume")
+async def resume(request: Request, caller: FloorCaller, call_id: str) -> LiveCall:
+    """Take the caller off hold."""
+    return await _command(request, caller, call_id, CallManager.resume)
+
+
+@router.post("/{call_id}/transfer")
+async def transfer(request: Request, caller: FloorCaller, call_id: str, body: TransferRequest) -> LiveCall:
+    """Blind transfer to a queue or an agent, or the first step of an attended transfer."""
+    if body.mode == "attended":
+        if body.agent is None or body.queue is not None:
+            raise ApiError(
+                422,
+                "transfer_target",
+                "Un transfert accompagné va à un agent.",
+                "An attended transfer goes to an agent.",
+            )
+        agent = body.agent
+        return await _command(request, caller, call_id, lambda m, c: m.consult(c, agent))
+    return await _command(
+        request, caller, call_id, lambda m, c: m.transfer(c, queue=body.queue, agent=body.agent)
+    )
+
+
+@router.post("/{call_id}/transfer/complete")
+async def complete_transfer(request: Request, caller: FloorCaller, call_id: str) -> LiveCall:
+    """Hand the caller to the consulted agent; the first agent leaves the call."""
+    return await _command(request, caller, call_id, CallManager.complete_transfer)
+
+
+@router.post("/{call_id}/transfer/cancel")
+async def cancel_transfer(request: Request, caller: FloorCaller, call_id: str) -> LiveCall:
+    """Give up the attended transfer: the consulted agent is hung up, the caller comes back."""
+    return await _command(request, caller, call_id, CallManager.cancel_consult)
+
+
+@router.post("/{call_id}/conference")
+async def conference(request: Request, caller: FloorCaller, call_id: str) -> LiveCall:
+    """Join the caller, the agent and the consulted agent in a three-way conference."""
+    return await _command(request, caller, call_id, CallManager.conference)
+
+
+@router.post("/{call_id}/recording/pause")
+async def pause_recording(request: Request, caller: FloorCaller, call_id: str) -> LiveCall:
+    """Leave the audio out of the recording from now (a card number is about to be read)."""
+    return await _command(request, caller, call_id, CallManager.pause_recording)
+
+
+@router.post("/{call_id}/recording/resume")
+async def resume_recording(request: Request, caller: FloorCaller, call_id: str) -> LiveCall:
+    """Record the call again."""
+    return await _command(request, caller, call_id, CallManager.resume_recording)

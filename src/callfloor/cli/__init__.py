@@ -1,0 +1,16 @@
+"""The ``callfloor`` command: up, serve, migrate, import, export, user add, staff, simulate,
+recordings purge.
+
+Each command parses its options, calls into the packages and prints; no logic of its own.
+One module per family of commands; importing them registers them on :data:`app`.
+"""
+
+from callfloor.cli import center, recordings, simulate, staff
+from callfloor.cli.base import app
+
+__all__ = ["app", "center", "main", "recordings", "simulate", "staff"]
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,158 @@
+"""A conference: up to eight legs, each hearing the sum of all the others (issue #5, three-way calls).
+
+A bridge relays packets, but with three or more parties each phone must hear several of them
+at once, so a conference mixes. On every 20 ms tick of the shared :class:`FrameClock` it takes
+one frame from each participant's :class:`Track` (the audio that arrived since, decoded from
+G.711 once, on arrival; silence when none did), sums for each participant the frames of all
+the others, never its own (a phone that hears itself back, delayed, is an echo), encodes that
+once in the participant's own codec (PCMU or PCMA) and sends it from our generator
+(:meth:`RtpSession.send_audio`), so the phone sees one stream that carries on from the
+prompts it heard, with the marker bit where the conference started (RFC 3551 §4.1).
+
+*The sum of the others* cannot be had as the total minus one's own frame: the sum saturates
+(:func:`mix`), and what was clipped away cannot be subtracted back. :func:`mix_others` adds
+running sums from the left and from the right instead, about 3N frame mixes a tick rather than
+the N(N-2) of summing the others afresh for each participant.
+
+*Timing.* A participant's backlog is bounded (:attr:`Conference.MAX_BACKLOG`), which bounds
+the delay a fast phone can build up. When the clock skips slots (a stalled loop), the audio
+of those slots is dropped rather than sent late, and each stream is re-anchored with the
+marker bit, as a prompt player does.
+
+*Digits* (RFC 4733) are not relayed in a conference: whose key press would it be, and to which
+of the others? The owner's ``on_digit`` still hears them. A leg that hangs up (its session
+closed) leaves the conference at the next tick.
+"""
+
+from collections.abc import Iterable, Sequence
+
+from callfloor.core.media.mixing import mix
+from callfloor.server.media import MediaStateError
+from callfloor.server.media.player import FrameClock
+from callfloor.server.media.session import RtpSession
+from callfloor.server.media.tracks import ENCODERS, FRAME_OCTETS, Track
+
+
+def mix_others(frames: Sequence[bytes]) -> list[bytes]:
+    """For each frame, the saturated sum of all the other frames (16-bit PCM of one length).
+
+    Exactly the clamped sum unless a partial sum clips and later frames of the other sign pull
+    it back (two shouts and a third voice out of phase): any order of saturating sums does that.
+    """
+    if not frames:
+        return []
+    before = [bytes(len(frames[0]))]  # before[i]: the sum of the frames left of i
+    for frame in frames[:-1]:
+        before.append(_add(before[-1], frame))
+    after = [before[0]]  # after[k]: the sum of the last k frames
+    for frame in reversed(frames[1:]):
+        after.append(_add(after[-1], frame))
+    return [_add(left, right) for left, right in zip(before, reversed(after), strict=True)]
+
+
+def _add(first: bytes, second: bytes) -> bytes:
+    """:func:`mix`, skipped when either frame is digital silence: a quiet leg costs nothing."""
+    if first.count(0) == len(first):
+        return second
+    if second.count(0) == len(second):
+        return first
+    return mix(first, second)
+
+
+class Conference:
+    """Mixes ``sessions`` (2 to 8 legs) so that each hears all the others, from :meth:`start`.
+
+    Stop the legs' bridges and prompt players first: a leg's own generator is what sends the
+    mix, and two generators on one leg would interleave.
+    """
+
+    MAX_PARTICIPANTS = 8
+    MAX_BACKLOG = 5  # frames per participant, 100 ms
+
+    def __init__(self, sessions: Iterable[RtpSession], *, clock: FrameClock | None = None) -> None:
+        """``MediaStateError`` for fewer than 2 or more than 8 legs, or one leg twice."""
+        self._tracks: dict[RtpSession, Track] = {}
+        for session in sessions:
+            self._join(session)
+        if len(self._tracks) < 2:
+            raise MediaStateError(f"a conference needs two legs at least, not {len(self._tracks)}")
+        self._clock = clock or FrameClock.shared()
+        self._running = False
+
+    @property
+    def participants(self) -> tuple[RtpSession, ...]:
+        """The legs in the conference, in the order they joined."""
+        return tuple(self._tracks)
+
+    @property
+    def running(self) -> bool:
+        """Whether audio is being mixed and sent."""
+        return self._running
+
+    def start(self) -> None:
+        """Start mixing; starting twice does nothing."""
+        if self._running:
+            return
+        self._running = True
+        for track in self._tracks.values():
+            self._listen(track)
+        self._clock.add(self)
+
+    def stop(self) -> None:
+        """Stop mixing; the legs stay open, as the call goes on; stopping twice does nothing."""
+        if not self._running:
+            return
+        self._running = False
+        self._clock.discard(self)
+        for track in self._tracks.values():
+            self._leave(track)
+
+    def add(self, session: RtpSession) -> None:
+        """Bring ``session`` in, hearing the others at once if running; ``MediaStateError`` past 8."""
+        track = self._join(session)
+        if self._running:
+            self._listen(track)
+
+    def remove(self, session: RtpSession) -> None:
+        """Take ``session`` out (it stays open); a leg not in the conference is ignored.
+
+        The last legs may be removed too: a conference of one sends its leg silence.
+        """
+        track = self._tracks.pop(session, None)
+        if track is not None and self._running:
+            self._leave(track)
+
+    def tick(self, skipped: int) -> None:
+        """Send each participant the others' audio of this slot (the clock calls it every 20 ms)."""
+        for session in [session for session in self._tracks if session.closed]:
+            self.remove(session)  # hung up
+        tracks = list(self._tracks.values())
+        for track in tracks:
+            for _ in range(skipped):
+                track.take()  # those slots are past: sending them now would only add delay
+        for track, heard in zip(tracks, mix_others([track.take() for track in tracks]), strict=True):
+            codec = track.session.codec
+            encode = None if codec is None else ENCODERS.get(codec.encoding.upper())
+            if encode is not None:
+                if skipped:
+                    track.session.new_source()  # a pause: re-anchored to the present
+                track.session.send_audio(encode(heard))
+
+    def _join(self, session: RtpSession) -> Track:
+        if session in self._tracks:
+            raise MediaStateError(f"the leg on port {session.local_port} is in the conference already")
+        if len(self._tracks) >= self.MAX_PARTICIPANTS:
+            raise MediaStateError(f"a conference has {self.MAX_PARTICIPANTS} legs at most")
+        track = self._tracks[session] = Track(session, self.MAX_BACKLOG * FRAME_OCTETS)
+        return track
+
+    @staticmethod
+    def _listen(track: Track) -> None:
+        track.pcm.clear()  # nothing heard before it joined, or while the conference was stopped
+        track.session.new_source()  # the mix is a new source for its phone: marker, fresh anchor
+        track.session.add_tap(track)
+
+    @staticmethod
+    def _leave(track: Track) -> None:
+        track.session.remove_tap(track)
+        track.session.new_source()  # whatever it hears next (a prompt, a bridge) starts afresh

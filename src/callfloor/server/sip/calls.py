@@ -1,0 +1,996 @@
+"""Calls through callfloor as a B2BUA: the caller's leg answered by us, the agent's leg placed by us.
+
+Theory of operation. An INVITE to one of a tenant's numbers is answered at once (100 Trying,
+then 200 OK with our SDP): the caller hears the welcome prompt and music on hold while the
+tenant's floor (:class:`callfloor.server.floors.LiveFloor`) queues the call. When the floor rings
+an agent, we INVITE the agent's registered phone with an SDP offer of our own; the agent's 200
+becomes ``AgentAnswered`` and the floor's ``Bridge`` joins both RTP sessions. A BYE on either
+side ends the other and tells the floor (``CallerHungUp`` / ``AgentHungUp``). A failed or
+refused offer (486, 480, a timeout) is an ``OfferDeclined``: the floor picks the next agent.
+Signalling state lives in the core's dialogs and transactions; this module only wires them to
+media and to the floor.
+
+Agents' commands (from the API, or a REFER from their phone) act on a connected call: hold
+(the caller hears music, the agent silence), blind transfer to a queue or an agent (we hang up
+the agent's phone and the floor routes the caller again), and the attended transfer: the
+caller is held while we call the consulted agent and bridge the two agents; then the transfer
+completes (the first agent leaves, the caller is bridged to the second), or is cancelled, or
+becomes a three-way conference. The consulted agent is paused on the floor (reason
+``consult``) while they are on that consultation, so that no call is offered to them.
+
+Recording. When the number's queue records its calls, the caller hears the recording notice
+after the welcome and may object by pressing 9 (RGPD art. 21, as the CNIL asks): then nothing
+is recorded. Otherwise each agent's part of the call (from the bridge to the hang-up or the
+transfer) is one WAV file and one row, saved as soon as that part ends; an agent pauses and
+resumes it while a card number is read out.
+"""
+
+import asyncio
+import logging
+import secrets
+import time
+import uuid
+from collections.abc import Coroutine, Hashable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+from callfloor.core.acd import AcdError
+from callfloor.core.acd.model import AgentState
+from callfloor.core.actions import Action, Bridge, CancelRing, Hangup, Notify, Ring
+from callfloor.core.events import (
+    AgentAnswered,
+    AgentHungUp,
+    AgentPaused,
+    AgentReady,
+    CallerHungUp,
+    CallHeld,
+    CallResumed,
+    Event,
+    InteractionArrived,
+    OfferDeclined,
+    TransferredToAgent,
+    TransferredToQueue,
+)
+from callfloor.core.floor import Floor
+from callfloor.core.sip import ParseError
+from callfloor.core.sip.dialog import Dialog, DialogError, DialogState, uac_dialog, uas_dialog
+from callfloor.core.sip.layer import Key
+from callfloor.core.sip.message import Request, Response
+from callfloor.core.sip.offer_answer import accept_answer, answer, offer
+from callfloor.core.sip.responses import make_response
+from callfloor.core.sip.sdp import SdpError
+from callfloor.core.sip.sdp_parser import parse_sdp
+from callfloor.core.sip.uri import parse_name_addr, parse_uri
+from callfloor.prompts import prompt_path
+from callfloor.prompts.tenants import TenantPrompts
+from callfloor.server.media.bridge import Bridge as MediaBridge
+from callfloor.server.media.conference import Conference
+from callfloor.server.media.player import PromptPlayer
+from callfloor.server.media.ports import PortAllocator
+from callfloor.server.media.recorder import Recorder
+from callfloor.server.media.session import RtpSession
+from callfloor.server.recordings import RecordingPolicy, RecordingStore
+
+log = logging.getLogger(__name__)
+SDP = "application/sdp"
+CONSULT = "consult"  # the floor's pause reason for a consulted agent
+OBJECT_KEY = "9"  # the key the recording notice tells callers to press to object
+
+
+class CallControlError(Exception):
+    """An agent's command that cannot be carried out now; ``status`` is the HTTP status to answer."""
+
+    def __init__(self, status: int, error_id: str, fr: str, en: str) -> None:
+        super().__init__(en)
+        self.status, self.error_id, self.fr, self.en = status, error_id, fr, en
+
+
+@dataclass
+class Leg:
+    """One side of a call: its dialog, its peer, its RTP."""
+
+    peer: Hashable
+    rtp: RtpSession
+    dialog: Dialog | None = None
+    invite: Request | None = None
+    key: Key | None = None  # our INVITE's client transaction (agent legs)
+    answered: bool = False
+    acked: bool = False
+    agent: str | None = None  # whose phone it is (agent legs)
+
+
+@dataclass
+class Call:
+    """A caller, the agent leg being rung or talking, the media between them."""
+
+    id: str
+    tenant_id: int
+    queue: str
+    caller: Leg
+    player: PromptPlayer
+    agent: str | None = None
+    agent_leg: Leg | None = None
+    bridge: MediaBridge | None = None
+    over: bool = False
+    enqueued: bool = False  # the floor knows it (after the welcome prompt)
+    language: str = "fr"
+    digits: list[str] = field(default_factory=list)
+    call_ids: list[str] = field(default_factory=list)  # the SIP Call-IDs of its legs
+    held: bool = False
+    consult: Leg | None = None  # the consulted agent's leg, during an attended transfer
+    consult_bridge: MediaBridge | None = None  # the two agents, the caller held
+    conference: Conference | None = None  # caller and both agents
+    started: float = field(default_factory=time.time)
+    recording: RecordingPolicy | None = None  # how this call is recorded, unless the caller objects
+    consent: str | None = None  # "informed" once the notice played, "objected" after a 9
+    recorder: Recorder | None = None  # the current agent's part, while it is recorded
+    recorder_started: datetime | None = None
+    recorder_agent: str | None = None
+    caller_holding: bool = False  # the caller's phone put us on hold: no RTP expected
+
+    @property
+    def state(self) -> str:
+        """What the call is doing, as the API shows it."""
+        if self.conference is not None:
+            return "conference"
+        if self.consult is not None:
+            return "consulting"
+        if self.held:
+            return "held"
+        if self.agent_leg is not None and self.agent_leg.answered:
+            return "talking"
+        if self.agent_leg is not None:
+            return "ringing"
+        return "queued" if self.enqueued else "prompt"
+
+    @property
+    def consulted(self) -> str | None:
+        """The agent consulted for an attended transfer."""
+        return self.consult.agent if self.consult is not None else None
+
+
+class Signalling(Protocol):
+    """What calls need from the SIP endpoint (it is the implementation)."""
+
+    def respond(self, key: Key, response: Response) -> None:
+        """Answer through server transaction ``key``."""
+
+    def send_request(self, request: Request, peer: Hashable) -> Key:
+        """Send a request through a new client transaction."""
+
+    def send_direct(self, message: Request | Response, peer: Hashable) -> None:
+        """Send without a transaction (the ACK of a 2xx, RFC 3261 §13.2.2.4; a 2xx again, §13.3.1.4)."""
+
+    def via(self, peer: Hashable = None) -> str:
+        """A Via value with a fresh branch, for the transport that reaches ``peer``."""
+
+    def contact(self) -> str:
+        """Our Contact value."""
+
+    def host(self) -> str:
+        """Our host, for URIs we make up."""
+
+    def floor(self, tenant_id: int) -> "FloorLike":
+        """The tenant's live floor."""
+
+    def bindings(self, tenant_id: int, extension: str) -> Sequence["BindingLike"]:
+        """Where an agent's phones are registered."""
+
+    def queue_for(self, tenant_id: int, dialed: str) -> str | None:
+        """The tenant's queue a number dialed by an agent's phone reaches (a REFER's target)."""
+
+
+class FloorLike(Protocol):
+    """A live floor (:class:`callfloor.server.floors.LiveFloor`)."""
+
+    floor: Floor
+
+    def handle(self, event: Event) -> list[Action]:
+        """Apply an event now; an illegal one is ignored."""
+
+    def apply(self, event: Event) -> list[Action]:
+        """Apply an event now; an illegal one raises :class:`AcdError`."""
+
+
+class BindingLike(Protocol):
+    """A registration (:class:`callfloor.core.sip.registrar.Binding`)."""
+
+    @property
+    def contact(self) -> str:
+        """The registered contact URI."""
+
+    @property
+    def peer(self) -> Hashable:
+        """Where the registration came from."""
+
+
+_TASKS: set["asyncio.Task[None]"] = set()
+
+
+def _spawn(work: Coroutine[object, object, None]) -> None:
+    """Run ``work`` on the loop, keeping a reference and logging what it raises."""
+    task = asyncio.get_running_loop().create_task(work)
+    _TASKS.add(task)
+    task.add_done_callback(_finished)
+
+
+def _finished(task: "asyncio.Task[None]") -> None:
+    _TASKS.discard(task)
+    if not task.cancelled() and (exc := task.exception()) is not None:
+        log.error("call handling failed", exc_info=exc)
+
+
+def target(binding: BindingLike) -> Hashable:
+    """Where to send requests for a registration.
+
+    Over UDP, a Contact on the address the REGISTER came from is trusted for its port (a phone
+    may register from one port and listen on another); any other address means the phone is
+    behind NAT and only the flow it registered from reaches it. Over TCP, its connection.
+    """
+    peer = binding.peer
+    if not (isinstance(peer, tuple) and len(peer) == 3 and peer[0] == "udp"):
+        return peer
+    try:
+        contact = parse_uri(binding.contact)
+    except ParseError:
+        return peer
+    if contact.is_sip and contact.host == peer[1]:
+        return ("udp", contact.host, contact.port or 5060)
+    return peer
+
+
+def _no_answered_consult() -> CallControlError:
+    return CallControlError(
+        409, "not_consulting", "Aucun agent consulté n'a répondu.", "No consulted agent has answered."
+    )
+
+
+def reliable(peer: Hashable) -> bool:
+    """Whether ``peer`` is reached over a reliable transport (TCP), where nothing is retransmitted."""
+    return isinstance(peer, tuple) and len(peer) > 0 and peer[0] == "tcp"
+
+
+def dtmf_relay(request: Request) -> str | None:
+    """The key of a SIP INFO ``application/dtmf-relay`` body (``Signal=5``), the way phones send it."""
+    if (request.headers.get("Content-Type") or "").split(";")[0].strip().lower() != "application/dtmf-relay":
+        return None
+    for line in request.body.decode("ascii", "replace").splitlines():
+        name, _, value = line.partition("=")
+        if name.strip().lower() == "signal" and (key := value.strip().upper()) in DTMF_KEYS:
+            return key
+    return None
+
+
+DTMF_KEYS = frozenset("0123456789*#ABCD")
+
+
+def new_tag() -> str:
+    """A dialog tag (RFC 3261 §19.3: at least 32 bits of randomness)."""
+    return secrets.token_hex(6)
+
+
+class CallManager:
+    """Every call of the process."""
+
+    def __init__(self, endpoint: Signalling, ports: PortAllocator, media_host: str) -> None:
+        self.endpoint = endpoint
+        self.ports = ports
+        self.media_host = media_host
+        self.calls: dict[str, Call] = {}
+        self.t1_s = 0.5  # RFC 3261 T1, the first interval of our 2xx retransmissions
+        self.t2_s = 4.0  # RFC 3261 T2, their cap
+        self.ack_timeout_s = 64 * 0.5  # 64 × T1
+        self._pending: dict[Key, Request] = {}  # INVITEs being answered, by server transaction
+        self._by_call_id: dict[str, tuple[Call, str]] = {}  # SIP Call-ID -> call, "caller"/"agent"
+        self._cancelled: dict[str, Leg] = {}  # agent legs we CANCELled, until their final answer
+        self.loop: asyncio.AbstractEventLoop | None = None  # the loop the calls live on, once serving
+        self.recordings: RecordingStore | None = None  # where recordings go (None: nothing recorded)
+        self.prompts: TenantPrompts | None = None  # tenants' own prompts (None: the defaults only)
+        # A caller whose RTP stops for this long is gone (a BYE lost, a trunk that forgot the
+        # call): hung up, so that no call streams music to nobody for ever. 0: never.
+        self.rtp_timeout_s = 60.0
+        self._sweep: asyncio.TimerHandle | None = None
+        self._heard: dict[str, tuple[int, int, float]] = {}  # call -> (stats id, packets, since)
+
+    # -- the caller's leg ----------------------------------------------------------------------
+
+    def incoming_invite(self, request: Request, key: Key, peer: Hashable, tenant_id: int, queue: str) -> None:
+        """A new call to one of the tenant's numbers: answer it and queue it."""
+        self.endpoint.respond(key, make_response(request, 100))
+        self._pending[key] = request
+        _spawn(self._answer(request, key, peer, tenant_id, queue))
+
+    def cancel_invite(self, key: Key) -> None:
+        """A CANCEL for an INVITE of ours not answered yet: 487 (RFC 3261 §9.2); later ones change nothing."""
+        request = self._pending.pop(key, None)
+        if request is not None:
+            self.endpoint.respond(key, make_response(request, 487, to_tag=new_tag()))
+
+    async def _answer(self, request: Request, key: Key, peer: Hashable, tenant_id: int, queue: str) -> None:
+        try:
+            remote = parse_sdp(request.body)
+        except SdpError as exc:
+            self._pending.pop(key, None)
+            self.endpoint.respond(
+                key, make_response(request, exc.status, f"Not Acceptable: {exc.reason}"[:80])
+            )
+            return
+        rtp = await RtpSession.open(self.media_host, self.ports)
+        if self._pending.pop(key, None) is None:  # CANCELled while we opened the media
+            rtp.close()
+            return
+        try:
+            ours, negotiated = answer(
+                remote, local_address=self.media_host, local_port=rtp.local_port,
+                session_id=int(time.time()), session_version=1,
+            )  # fmt: skip
+        except SdpError as exc:
+            rtp.close()
+            self.endpoint.respond(key, make_response(request, exc.status, "Not Acceptable Here"))
+            return
+        rtp.set_remote(negotiated)
+        tag = new_tag()
+        ok = make_response(request, 200, to_tag=tag)
+        ok.headers.add("Contact", self.endpoint.contact())
+        ok.headers.add("Content-Type", SDP)
+        ok.body = ours.to_bytes()
+        call = Call(
+            uuid.uuid4().hex,  # the interaction's id: a SIP Call-ID may be long, and is the caller's
+            tenant_id,
+            queue,
+            Leg(peer, rtp, uas_dialog(request, tag), request),
+            PromptPlayer(rtp),
+        )
+        self.calls[call.id] = call
+        self._by_call_id[request.call_id] = (call, "caller")
+        call.call_ids.append(request.call_id)
+        self.endpoint.respond(key, ok)
+        call.caller.answered = True
+        loop = asyncio.get_running_loop()
+        loop.call_later(self.ack_timeout_s, self._check_acked, call)
+        if not reliable(peer):
+            loop.call_later(self.t1_s, self._retransmit_ok, call, ok, self.t1_s)
+        self._heard[call.id] = (id(rtp.stats), rtp.stats.received, loop.time())
+        if self._sweep is None and self.rtp_timeout_s > 0:
+            self._sweep = loop.call_later(min(5.0, self.rtp_timeout_s / 4), self._check_media)
+        rtp.on_digit = lambda digit: self._digit(call, digit)
+        call.player.play([self._prompt(call, "welcome")], on_done=lambda: self._welcomed(call))
+
+    def _welcomed(self, call: Call) -> None:
+        """After the welcome: the recording notice when the queue records, then the queue."""
+        if call.over:
+            return
+        call.recording = self.recordings.policy(call.tenant_id, call.queue) if self.recordings else None
+        if call.recording is None or call.consent == "objected":
+            self._enqueue(call)
+            return
+        call.player.play([self._prompt(call, "recording_notice")], on_done=lambda: self._noticed(call))
+
+    def _noticed(self, call: Call) -> None:
+        if call.consent is None:
+            call.consent = "informed"
+        self._enqueue(call)
+
+    def _digit(self, call: Call, digit: str) -> None:
+        """A key the caller pressed (RFC 4733 or SIP INFO)."""
+        call.digits.append(digit)
+        if (
+            digit != OBJECT_KEY
+            or call.recording is None
+            or call.consent == "objected"
+            or call.bridge is not None
+        ):
+            return
+        call.consent = "objected"  # the droit d'opposition: this call is not recorded
+        then = (lambda: self._enqueue(call)) if not call.enqueued else None
+        music = [self._prompt(call, "music_on_hold")] if call.enqueued else []
+        call.player.play([self._prompt(call, "recording_declined"), *music], on_done=then)
+
+    def _retransmit_ok(self, call: Call, ok: Response, interval: float) -> None:
+        """Our 2xx again until the ACK comes, T1 doubling up to T2 (RFC 3261 §13.3.1.4)."""
+        if call.over or call.caller.acked:
+            return
+        self.endpoint.send_direct(ok, call.caller.peer)
+        interval = min(2 * interval, self.t2_s)
+        asyncio.get_running_loop().call_later(interval, self._retransmit_ok, call, ok, interval)
+
+    def _prompt(self, call: Call, prompt_id: str) -> Path:
+        """The tenant's own recording of a prompt, else the default, in the caller's language."""
+        if self.prompts is not None:
+            return self.prompts.path(call.tenant_id, prompt_id, call.language)
+        return prompt_path(prompt_id, call.language)
+
+    def _check_media(self) -> None:
+        """Hang up the callers whose RTP has stopped for ``rtp_timeout_s`` (a caller on hold aside)."""
+        self._sweep = None
+        now = asyncio.get_running_loop().time()
+        for call in list(self.calls.values()):
+            stats = call.caller.rtp.stats
+            heard = (id(stats), stats.received)
+            before = self._heard.get(call.id)
+            if before is None or before[:2] != heard or call.caller_holding:
+                self._heard[call.id] = (*heard, now)
+            elif now - before[2] >= self.rtp_timeout_s:
+                log.info("call %s: no RTP from the caller for %.0f s, ending it", call.id, now - before[2])
+                self._hung_up(call, "caller", bye=True)
+        if self.calls and self.rtp_timeout_s > 0:
+            self._sweep = asyncio.get_running_loop().call_later(
+                min(5.0, self.rtp_timeout_s / 4), self._check_media
+            )
+
+    def _check_acked(self, call: Call) -> None:
+        """No ACK for our 200 within 64×T1: the caller is gone; end the call (RFC 3261 §13.3.1.4)."""
+        if call.over or call.caller.acked:
+            return
+        log.info("call %s: no ACK for our 200, ending it", call.id)
+        self._hung_up(call, "caller", bye=True)
+
+    def _enqueue(self, call: Call) -> None:
+        if call.over:
+            return
+        call.player.play([self._prompt(call, "music_on_hold")], loop=True)
+        call.enqueued = True
+        self.endpoint.floor(call.tenant_id).handle(InteractionArrived(call.id, call.queue))
+
+    def in_dialog(self, request: Request, key: Key | None) -> bool:
+        """BYE, ACK, re-INVITE, INFO, REFER in one of our calls; False when the request is not ours."""
+        found = self._by_call_id.get(request.call_id)
+        if found is None:
+            return False
+        call, side = found
+        leg = {"caller": call.caller, "agent": call.agent_leg, "consult": call.consult}[side]
+        if request.method == "ACK":
+            if leg is not None:
+                leg.acked = True
+            return True
+        if leg is None or leg.dialog is None or key is None:
+            return False
+        try:
+            leg.dialog.check_incoming(request)
+        except DialogError as exc:
+            self.endpoint.respond(key, make_response(request, exc.status))
+            return True
+        if request.method == "BYE":
+            self.endpoint.respond(key, make_response(request, 200))
+            leg.dialog.move(DialogState.TERMINATED)
+            self._hung_up(call, side)
+        elif request.method == "INVITE":  # a refresh or hold from the phone: keep our media as it is
+            if side == "caller":
+                call.caller_holding = any(d in request.body for d in (b"a=sendonly", b"a=inactive"))
+            self._reinvite(request, key, leg)
+        elif request.method == "REFER" and side == "agent":
+            self._refer(call, leg, request, key)
+        else:
+            if request.method == "INFO" and side == "caller" and (digit := dtmf_relay(request)) is not None:
+                self._digit(call, digit)
+            self.endpoint.respond(key, make_response(request, 200 if request.method == "INFO" else 501))
+        return True
+
+    def _reinvite(self, request: Request, key: Key, leg: Leg) -> None:
+        try:
+            ours, negotiated = answer(
+                parse_sdp(request.body), local_address=self.media_host, local_port=leg.rtp.local_port,
+                session_id=int(time.time()), session_version=2,
+            )  # fmt: skip
+        except SdpError as exc:
+            self.endpoint.respond(key, make_response(request, exc.status))
+            return
+        leg.rtp.set_remote(negotiated)
+        ok = make_response(request, 200)
+        ok.headers.add("Contact", self.endpoint.contact())
+        ok.headers.add("Content-Type", SDP)
+        ok.body = ours.to_bytes()
+        self.endpoint.respond(key, ok)
+
+    def _hung_up(self, call: Call, side: str, *, bye: bool = False) -> None:
+        floor = self.endpoint.floor(call.tenant_id)
+        if side == "consult":  # the consulted agent left: back to the first agent and the caller
+            self._drop_consult(call)
+            self._rejoin(call)
+            return
+        if side == "agent" and call.consult is not None and call.consult.answered:
+            # The first agent hung up while consulting: the way phones complete a transfer.
+            try:
+                self.complete_transfer(call)
+            except CallControlError:
+                log.info("call %s: the transfer on hang-up failed; ending the call", call.id)
+            else:
+                return
+        if bye:
+            self._bye(call.caller)
+        self._drop_consult(call)
+        if side == "caller":
+            if call.agent_leg is not None and call.agent_leg.answered:
+                self._bye(call.agent_leg)
+            if call.enqueued:  # hanging up during the welcome prompt concerns nobody on the floor
+                floor.handle(CallerHungUp(call.id))
+        else:
+            self._bye(call.caller)
+            floor.handle(AgentHungUp(call.id))
+        self._end(call)
+
+    def _bye(self, leg: Leg) -> None:
+        if leg.dialog is None or leg.dialog.state is DialogState.TERMINATED:
+            return
+        bye = leg.dialog.request("BYE", via=self.endpoint.via(leg.peer))
+        leg.dialog.move(DialogState.TERMINATED)
+        self.endpoint.send_request(bye, leg.peer)
+
+    def _end(self, call: Call) -> None:
+        call.over = True
+        self._stop_recording(call)
+        call.player.stop()
+        for bridge in (call.bridge, call.consult_bridge):
+            if bridge is not None:
+                bridge.stop()
+        if call.conference is not None:
+            call.conference.stop()
+        call.caller.rtp.close()
+        for leg in (call.agent_leg, call.consult):
+            if leg is not None:
+                leg.rtp.close()
+        self.calls.pop(call.id, None)
+        self._heard.pop(call.id, None)
+        for call_id in call.call_ids:  # not a scan of every call of the process
+            self._by_call_id.pop(call_id, None)
+
+    # -- what the floor decides ----------------------------------------------------------------
+
+    def execute(self, tenant_id: int, action: Action) -> None:
+        """Carry out one of the floor's actions."""
+        call = self.calls.get(getattr(action, "interaction", "") or "")
+        if isinstance(action, Notify):
+            log.info("tenant %s: %s", tenant_id, action)
+        elif call is None:
+            log.info("tenant %s: %s for a call that has ended", tenant_id, action)
+        elif isinstance(action, Ring):
+            if call.consult is not None and call.consult.agent == action.agent and call.consult.answered:
+                # The attended transfer's target: already on the line, they answer at once.
+                asyncio.get_running_loop().call_soon(self._take_over, call)
+            else:
+                _spawn(self._ring(call, action.agent))
+        elif isinstance(action, CancelRing):
+            self._cancel_agent(call)
+        elif isinstance(action, Bridge):
+            call.player.stop()
+            if call.agent_leg is not None:
+                call.bridge = MediaBridge(call.caller.rtp, call.agent_leg.rtp)
+                call.bridge.start()
+                self._start_recording(call)
+        elif isinstance(action, Hangup):
+            self._bye(call.caller)
+            self._end(call)
+
+    async def _ring(self, call: Call, agent: str) -> None:
+        leg = await self._invite(call, agent, "agent")
+        if leg is None:
+            self.endpoint.floor(call.tenant_id).handle(OfferDeclined(call.id, agent))
+            return
+        call.agent, call.agent_leg = agent, leg
+
+    async def _invite(self, call: Call, agent: str, side: str) -> Leg | None:
+        """INVITE the agent's registered phone for ``call``; None when it has none (or the call ended)."""
+        bindings = self.endpoint.bindings(call.tenant_id, agent)
+        if not bindings or call.over:
+            return None
+        binding = bindings[0]
+        rtp = await RtpSession.open(self.media_host, self.ports)
+        if call.over:
+            rtp.close()
+            return None
+        sdp = offer(local_address=self.media_host, local_port=rtp.local_port, session_id=int(time.time()),
+                    session_version=1)  # fmt: skip
+        invite = Request(method="INVITE", uri=binding.contact, body=sdp.to_bytes())
+        caller = call.caller.invite.from_() if call.caller.invite else None
+        display = caller.uri.user if caller and caller.uri.user else "callfloor"
+        invite.headers.add("Via", self.endpoint.via(target(binding)))
+        invite.headers.add("Max-Forwards", "70")
+        invite.headers.add("From", f'"{display}" <sip:{display}@{self.endpoint.host()}>;tag={new_tag()}')
+        invite.headers.add("To", f"<sip:{agent}@{self.endpoint.host()}>")
+        invite.headers.add("Call-ID", f"{secrets.token_hex(10)}@callfloor")
+        invite.headers.add("CSeq", "1 INVITE")
+        invite.headers.add("Contact", self.endpoint.contact())
+        invite.headers.add("Content-Type", SDP)
+        leg = Leg(target(binding), rtp, invite=invite, agent=agent)
+        self._by_call_id[invite.call_id] = (call, side)
+        call.call_ids.append(invite.call_id)
+        leg.key = self.endpoint.send_request(invite, leg.peer)
+        return leg
+
+    def _cancel_agent(self, call: Call) -> None:
+        leg = call.agent_leg
+        if leg is None:
+            return
+        self._hang_up_leg(leg)
+        call.agent_leg, call.agent = None, None
+
+    def _hang_up_leg(self, leg: Leg) -> None:
+        """End one of our agent legs: BYE once answered, CANCEL while ringing."""
+        invite = leg.invite
+        if invite is None:
+            return
+        if leg.answered:
+            self._bye(leg)
+        else:
+            cancel = Request(method="CANCEL", uri=invite.uri)
+            for name in ("Via", "From", "To", "Call-ID", "Max-Forwards"):
+                cancel.headers.add(name, invite.headers.get(name) or "")
+            cancel.headers.add("CSeq", f"{invite.cseq().number} CANCEL")
+            self.endpoint.send_request(cancel, leg.peer)
+            # The phone may have answered as the CANCEL crossed: its 2xx then gets ACK and BYE.
+            self._cancelled[invite.call_id] = leg
+        leg.rtp.close()
+        self._by_call_id.pop(invite.call_id, None)
+
+    def _answered_too_late(self, response: Response) -> bool:
+        leg = self._cancelled.pop(response.call_id, None)
+        if leg is None or leg.invite is None:
+            return False
+        if 200 <= response.status < 300:  # RFC 3261 §9.1: a 2xx crossing our CANCEL is ACKed, then ended
+            leg.dialog = uac_dialog(leg.invite, response)
+            self.endpoint.send_direct(leg.dialog.request("ACK", via=self.endpoint.via(leg.peer)), leg.peer)
+            self._bye(leg)
+        elif response.status < 200:
+            self._cancelled[response.call_id] = leg  # still ringing: wait for the final answer
+        return True
+
+    def agent_response(self, response: Response, key: Key | None) -> bool:
+        """A response to one of our INVITEs to an agent; False when it is not ours."""
+        if response.cseq().method != "INVITE":
+            return False
+        if self._answered_too_late(response):
+            return True
+        found = self._by_call_id.get(response.call_id)
+        if found is None or found[1] == "caller":
+            return False
+        call, side = found
+        leg = call.agent_leg if side == "agent" else call.consult
+        if leg is None or leg.agent is None or leg.invite is None or response.status < 200:
+            return True
+        if response.status >= 300:
+            self._failed(call, side, leg)
+            return True
+        leg.dialog = uac_dialog(leg.invite, response)
+        self.endpoint.send_direct(leg.dialog.request("ACK", via=self.endpoint.via(leg.peer)), leg.peer)
+        if leg.answered:
+            return True  # a retransmitted 2xx: ACKed again, nothing else
+        leg.answered = True
+        try:
+            leg.rtp.set_remote(accept_answer(parse_sdp(leg.invite.body), parse_sdp(response.body)))
+        except SdpError:
+            log.info("agent %s answered with unusable SDP", leg.agent)
+        if side == "agent":
+            self.endpoint.floor(call.tenant_id).handle(AgentAnswered(call.id, leg.agent))
+        elif call.agent_leg is not None:  # the consulted agent: the two agents talk
+            call.consult_bridge = MediaBridge(call.agent_leg.rtp, leg.rtp)
+            call.consult_bridge.start()
+        return True
+
+    def _failed(self, call: Call, side: str, leg: Leg) -> None:
+        """Our INVITE to an agent was refused or timed out."""
+        leg.rtp.close()
+        if side == "agent":
+            agent = leg.agent or ""
+            call.agent_leg, call.agent = None, None
+            self.endpoint.floor(call.tenant_id).handle(OfferDeclined(call.id, agent))
+        else:  # the consulted agent did not take it: back to the caller
+            self._drop_consult(call)
+            self._rejoin(call)
+
+    def agent_timeout(self, key: Key) -> None:
+        """Our INVITE to an agent got no final answer."""
+        for call_id, cancelled in list(self._cancelled.items()):
+            if cancelled.key == key:
+                del self._cancelled[call_id]
+        for call in list(self.calls.values()):
+            for side, leg in (("agent", call.agent_leg), ("consult", call.consult)):
+                if leg is not None and leg.key == key and not leg.answered:
+                    self._failed(call, side, leg)
+
+    # -- agents' commands ----------------------------------------------------------------------
+
+    def hold(self, call: Call) -> None:
+        """The caller hears music on hold, the agent silence."""
+        self._talking(call)
+        if call.held:
+            raise CallControlError(
+                409, "already_held", "L'appel est déjà en attente.", "The call is on hold already."
+            )
+        self._apply(call, CallHeld(call.id))
+        self._to_music(call)
+
+    def resume(self, call: Call) -> None:
+        """Back to the conversation."""
+        if not call.held or call.consult is not None:
+            raise CallControlError(
+                409, "not_held", "L'appel n'est pas en attente.", "The call is not on hold."
+            )
+        self._apply(call, CallResumed(call.id))
+        self._off_hold(call)
+
+    def transfer(self, call: Call, *, queue: str | None = None, agent: str | None = None) -> None:
+        """Blind transfer to a queue or an agent: the agent's phone hangs up, the floor routes the caller."""
+        leg = self._handed_over(call, queue=queue, agent=agent)
+        self._detach(call, leg)
+
+    def _handed_over(self, call: Call, *, queue: str | None, agent: str | None) -> Leg:
+        """The floor takes the caller from the agent (and rings whom it routes to, on a later turn
+        of the loop: the agent's leg is detached before the new one exists)."""
+        leg = self._talking(call)
+        self._not_consulting(call)
+        if (queue is None) == (agent is None):
+            raise CallControlError(
+                422, "transfer_target", "Indiquez une file ou un agent.", "Name a queue or an agent."
+            )
+        event = (
+            TransferredToQueue(call.id, queue)
+            if queue is not None
+            else TransferredToAgent(call.id, agent or "")
+        )
+        self._apply(call, event)
+        call.queue = queue or call.queue
+        return leg
+
+    def consult(self, call: Call, agent: str) -> None:
+        """Attended transfer, first step: hold the caller and call ``agent`` for the first agent."""
+        self._talking(call)
+        self._not_consulting(call)
+        floor = self.endpoint.floor(call.tenant_id)
+        record = floor.floor.acd.agents.get(agent)
+        if record is None or agent == call.agent:
+            raise CallControlError(404, "not_found", "Agent introuvable.", "No such agent.")
+        if record.state is not AgentState.READY or not self.endpoint.bindings(call.tenant_id, agent):
+            raise CallControlError(
+                409,
+                "agent_unavailable",
+                f"L'agent {agent} n'est pas disponible.",
+                f"Agent {agent} is not available.",
+            )
+        self._apply(call, AgentPaused(agent, CONSULT))
+        if not call.held:
+            self._apply(call, CallHeld(call.id))
+            self._to_music(call)
+        placeholder = Leg(None, call.caller.rtp, agent=agent)  # until the INVITE is out
+        call.consult = placeholder
+        _spawn(self._consult(call, agent, placeholder))
+
+    async def _consult(self, call: Call, agent: str, placeholder: Leg) -> None:
+        leg = await self._invite(call, agent, "consult")
+        if call.consult is not placeholder:  # cancelled meanwhile
+            if leg is not None:
+                self._hang_up_leg(leg)
+            return
+        if leg is None:
+            call.consult = None
+            self.endpoint.floor(call.tenant_id).handle(AgentReady(agent))
+            self._rejoin(call)
+            return
+        call.consult = leg
+
+    def complete_transfer(self, call: Call) -> None:
+        """Attended transfer, last step: the consulted agent takes the caller, the first one leaves."""
+        _, agent = self._answered_consult(call)
+        leg = self._talking(call)
+        self._apply(call, TransferredToAgent(call.id, agent))  # rings the consulted agent: _take_over
+        self._stop_consult_media(call)
+        self._detach(call, leg)
+
+    def _take_over(self, call: Call) -> None:
+        """The consulted agent's leg becomes the call's agent leg, answered."""
+        consult = call.consult
+        if call.over or consult is None or consult.agent is None or consult.invite is None:
+            return
+        call.consult = None
+        call.agent, call.agent_leg = consult.agent, consult
+        self._by_call_id[consult.invite.call_id] = (call, "agent")
+        self.endpoint.floor(call.tenant_id).handle(AgentAnswered(call.id, consult.agent))
+
+    def cancel_consult(self, call: Call) -> None:
+        """Attended transfer given up: the consulted agent is hung up, the caller back with the first."""
+        if call.consult is None:
+            raise CallControlError(
+                409,
+                "not_consulting",
+                "Aucun transfert accompagné en cours.",
+                "No attended transfer is under way.",
+            )
+        self._drop_consult(call)
+        self._rejoin(call)
+
+    def conference(self, call: Call) -> None:
+        """Caller, first agent and consulted agent all together."""
+        if call.conference is not None:
+            raise _no_answered_consult()
+        consult, _ = self._answered_consult(call)
+        leg = self._talking(call)
+        self._stop_consult_media(call)
+        if call.held:
+            self._apply(call, CallResumed(call.id))
+            call.held = False
+        call.player.stop()
+        if call.bridge is not None:
+            call.bridge.stop()
+        call.conference = Conference([call.caller.rtp, leg.rtp, consult.rtp])
+        call.conference.start()
+
+    def pause_recording(self, call: Call) -> None:
+        """Leave the audio out of the recording (a card number is about to be read)."""
+        self._recorder(call).pause()
+
+    def resume_recording(self, call: Call) -> None:
+        """Record again."""
+        self._recorder(call).resume()
+
+    @staticmethod
+    def _recorder(call: Call) -> Recorder:
+        if call.recorder is None:
+            raise CallControlError(
+                409, "not_recording", "L'appel n'est pas enregistré.", "The call is not being recorded."
+            )
+        return call.recorder
+
+    @staticmethod
+    def _not_consulting(call: Call) -> None:
+        if call.consult is not None:
+            raise CallControlError(
+                409,
+                "consulting",
+                "Un transfert accompagné est en cours.",
+                "An attended transfer is under way.",
+            )
+
+    @staticmethod
+    def _answered_consult(call: Call) -> tuple[Leg, str]:
+        """The consulted agent's leg and extension, once they have answered."""
+        consult = call.consult
+        if consult is None or not consult.answered or consult.agent is None:
+            raise _no_answered_consult()
+        return consult, consult.agent
+
+    def _start_recording(self, call: Call) -> None:
+        """The agent's part begins: record it if the queue records and the caller did not object."""
+        store, policy, leg = self.recordings, call.recording, call.agent_leg
+        if store is None or policy is None or leg is None or call.consent == "objected" or call.recorder:
+            return
+        started = datetime.now(UTC)
+        try:
+            path = store.path_for(call.tenant_id, call.id, started)
+            call.recorder = Recorder(call.caller.rtp, leg.rtp, path, stereo=policy.stereo)
+        except OSError as exc:  # a full or read-only disk: the call goes on unrecorded
+            log.error("call %s: cannot record: %s", call.id, exc)
+            return
+        call.recorder_started, call.recorder_agent = started, call.agent
+
+    def _stop_recording(self, call: Call) -> None:
+        """The agent's part ends: close the file and save its row at once."""
+        recorder, store, policy, started = (
+            call.recorder,
+            self.recordings,
+            call.recording,
+            call.recorder_started,
+        )
+        if recorder is None or store is None or policy is None or started is None:
+            return
+        call.recorder = None
+        recorder.close()
+        pauses = [(p.start, p.end if p.end is not None else recorder.duration) for p in recorder.pauses]
+        try:
+            store.saved(
+                call.tenant_id, interaction=call.id, queue=call.queue, agent=call.recorder_agent,
+                path=recorder.path, started=started, duration_s=recorder.duration, stereo=policy.stereo,
+                pauses=pauses, consent=call.consent or "informed", retention_days=policy.retention_days,
+            )  # fmt: skip
+        except Exception:  # the file is on disk: the row's loss is logged in full, the call goes on
+            log.exception("call %s: recording %s could not be saved", call.id, recorder.path)
+
+    def _talking(self, call: Call) -> Leg:
+        """The agent leg of a call in conversation, or an error for the API."""
+        leg = call.agent_leg
+        if call.over or leg is None or not leg.answered:
+            raise CallControlError(
+                409,
+                "not_connected",
+                "L'appel n'est pas en conversation.",
+                "The call is not connected to an agent.",
+            )
+        return leg
+
+    def _apply(self, call: Call, event: Event) -> None:
+        try:
+            self.endpoint.floor(call.tenant_id).apply(event)
+        except AcdError as exc:
+            raise CallControlError(409, "refused", f"Refusé : {exc}", f"Refused: {exc}") from exc
+
+    def _to_music(self, call: Call) -> None:
+        call.held = True
+        if call.bridge is not None:
+            call.bridge.stop()
+        call.player.play([self._prompt(call, "music_on_hold")], loop=True)
+
+    def _detach(self, call: Call, leg: Leg) -> None:
+        """Hang up the agent's phone; the caller stays, hearing music on hold."""
+        self._stop_recording(call)  # that agent's part ends here
+        self._bye(leg)
+        leg.rtp.close()
+        if leg.invite is not None:
+            self._by_call_id.pop(leg.invite.call_id, None)
+        if call.bridge is not None:
+            call.bridge.stop()
+            call.bridge = None
+        call.agent_leg, call.agent, call.held = None, None, False
+        call.player.play([self._prompt(call, "music_on_hold")], loop=True)
+
+    def _drop_consult(self, call: Call) -> None:
+        """End the consultation leg, if any, and free the consulted agent on the floor."""
+        consult = call.consult
+        if consult is None:
+            return
+        call.consult = None
+        self._stop_consult_media(call)
+        if consult.invite is not None:
+            self._hang_up_leg(consult)
+        if consult.agent is not None:
+            self.endpoint.floor(call.tenant_id).handle(AgentReady(consult.agent))
+
+    def _rejoin(self, call: Call) -> None:
+        """The caller and the first agent talk again (after a consultation or a conference)."""
+        if call.over or call.agent_leg is None:
+            return
+        if call.held:
+            self.endpoint.floor(call.tenant_id).handle(CallResumed(call.id))
+        self._off_hold(call)
+
+    @staticmethod
+    def _off_hold(call: Call) -> None:
+        """The caller hears the agent again rather than music."""
+        call.held = False
+        call.player.stop()
+        if call.bridge is not None:
+            call.bridge.start()
+
+    @staticmethod
+    def _stop_consult_media(call: Call) -> None:
+        """The agents' bridge or the conference of an attended transfer, stopped and dropped."""
+        for media in (call.consult_bridge, call.conference):
+            if media is not None:
+                media.stop()
+        call.consult_bridge = call.conference = None
+
+    def _refer(self, call: Call, leg: Leg, request: Request, key: Key) -> None:
+        """A blind transfer from the agent's phone (RFC 3515): REFER, 202, NOTIFY, then we hang up."""
+        try:
+            refer_to = parse_name_addr(request.headers.get("Refer-To") or "")
+        except ParseError:
+            self.endpoint.respond(key, make_response(request, 400, "Bad Request: Refer-To"))
+            return
+        if "replaces=" in (refer_to.uri.headers or "").lower():  # an attended transfer made by the phone
+            self.endpoint.respond(key, make_response(request, 501, "Not Implemented: Replaces"))
+            return
+        wanted = refer_to.uri.user or ""
+        agents = self.endpoint.floor(call.tenant_id).floor.acd.agents
+        queue = None if wanted in agents else self.endpoint.queue_for(call.tenant_id, wanted)
+        if wanted not in agents and queue is None:
+            self.endpoint.respond(key, make_response(request, 404, "Not Found: no such agent or number"))
+            return
+        self.endpoint.respond(key, make_response(request, 202))
+        try:
+            self._handed_over(call, queue=queue, agent=None if queue else wanted)
+        except CallControlError as exc:
+            log.info("call %s: REFER to %s refused: %s", call.id, wanted, exc.en)
+            self._notify_refer(leg, "SIP/2.0 603 Declined")  # the agent keeps the caller
+            return
+        self._notify_refer(leg, "SIP/2.0 200 OK")
+        self._detach(call, leg)
+
+    def _notify_refer(self, leg: Leg, status: str) -> None:
+        """How the REFER ended, in the dialog it came in (RFC 3515 §2.4.5), no more to come."""
+        if leg.dialog is None:
+            return
+        sipfrag = "message/sipfrag;version=2.0"
+        notify = leg.dialog.request("NOTIFY", via=self.endpoint.via(leg.peer), content_type=sipfrag)
+        notify.headers.add("Event", "refer")
+        notify.headers.add("Subscription-State", "terminated;reason=noresource")
+        notify.body = f"{status}\r\n".encode()
+        self.endpoint.send_request(notify, leg.peer)

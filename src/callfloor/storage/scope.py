@@ -1,0 +1,32 @@
+"""All the repositories of one tenant, opened together on one session."""
+
+from sqlalchemy.orm import Session
+
+from callfloor.storage.repositories import (
+    AgentRepository,
+    DispositionRepository,
+    InteractionLog,
+    NumberRepository,
+    QueueRepository,
+    RecordingRepository,
+    SkillRepository,
+    TrunkRepository,
+    UserRepository,
+)
+
+
+class TenantScope:
+    """One tenant's view of the database; every attribute is tenant-scoped."""
+
+    def __init__(self, session: Session, tenant_id: int) -> None:
+        self.session = session
+        self.tenant_id = tenant_id
+        self.skills = SkillRepository(session, tenant_id)
+        self.queues = QueueRepository(session, tenant_id)
+        self.agents = AgentRepository(session, tenant_id)
+        self.users = UserRepository(session, tenant_id)
+        self.dispositions = DispositionRepository(session, tenant_id)
+        self.numbers = NumberRepository(session, tenant_id)
+        self.recordings = RecordingRepository(session, tenant_id)
+        self.trunks = TrunkRepository(session, tenant_id)
+        self.log = InteractionLog(session, tenant_id)

@@ -1,0 +1,91 @@
+"""Roles: agents and client viewers reach no configuration route, supervisors only read."""
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.api.routes import FLOOR_ROUTES, OPEN_ROUTES, PLATFORM_ROUTES, operations
+from tests.tenants import Platform2
+
+# What every logged-in user may call, whatever the role.
+EVERYONE = {
+    ("GET", "/api/me"),
+    ("POST", "/api/auth/logout"),
+    ("GET", "/api/tenants"),
+    ("GET", "/api/tenants/{tenant_id}"),
+}
+
+
+@pytest.mark.parametrize("role", ["agent", "client_viewer"])
+def test_floor_roles_cannot_call_admin_routes(
+    client: TestClient, platform: Platform2, as_role: dict[str, dict[str, str]], role: str
+) -> None:
+    forbidden = 0
+    for op in operations(client):
+        key = (op.method, op.path)
+        if key in OPEN_ROUTES or key in EVERYONE:
+            continue
+        response = op.call(client, op.url(platform.acme.ids), as_role[role])
+        if key in FLOOR_ROUTES and role == "agent":  # an agent's own calls: none live here
+            assert response.status_code == (200 if op.method == "GET" else 404), (op, response.text)
+            continue
+        assert response.status_code == 403, (role, op, response.text)
+        assert response.json()["error_id"] == "forbidden"
+        forbidden += 1
+    assert forbidden >= 20
+
+
+def test_supervisor_reads_but_does_not_write(
+    client: TestClient, platform: Platform2, as_role: dict[str, dict[str, str]]
+) -> None:
+    for op in operations(client):
+        key = (op.method, op.path)
+        if key in OPEN_ROUTES or key in EVERYONE:
+            continue
+        response = op.call(client, op.url(platform.acme.ids), as_role["supervisor"])
+        expected = 200 if op.method == "GET" and key not in PLATFORM_ROUTES else 403
+        if key in FLOOR_ROUTES and op.method == "POST":
+            expected = 404  # supervisors command live calls; none is live here
+        assert response.status_code == expected, (op, response.text)
+
+
+def test_only_a_superadmin_creates_or_deletes_tenants(
+    client: TestClient, platform: Platform2, as_role: dict[str, dict[str, str]]
+) -> None:
+    body = {"slug": "newco", "name": "NewCo", "timezone": "America/Martinique"}
+    assert client.post("/api/tenants", json=body, headers=as_role["admin"]).status_code == 403
+    created = client.post("/api/tenants", json=body, headers=as_role["superadmin"])
+    assert created.status_code == 201, created.text
+    assert created.json()["sip_realm"] == "newco"
+    url = f"/api/tenants/{platform.acme.tenant_id}"
+    assert client.delete(url, headers=as_role["admin"]).status_code == 403
+    assert client.patch(url, json={"active": False}, headers=as_role["admin"]).status_code == 403
+    renamed = client.patch(
+        url, json={"name": "Acme SA", "timezone": "Europe/Brussels"}, headers=as_role["admin"]
+    )
+    assert renamed.json()["name"] == "Acme SA"
+    assert (
+        client.delete(f"/api/tenants/{created.json()['id']}", headers=as_role["superadmin"]).status_code
+        == 204
+    )
+    assert (
+        client.get(f"/api/tenants/{created.json()['id']}", headers=as_role["superadmin"]).status_code == 404
+    )
+
+
+def test_anonymous_callers_get_401_everywhere_but_health_and_login(
+    client: TestClient, platform: Platform2
+) -> None:
+    for op in operations(client):
+        if (op.method, op.path) in OPEN_ROUTES:
+            continue
+        response = op.call(client, op.url(platform.acme.ids), {})
+        assert response.status_code == 401, (op, response.text)
+        assert response.json()["error_id"] == "unauthorized"
+        assert response.headers["www-authenticate"] == "Bearer"
+
+
+def test_sip_bans_are_for_platform_operators(
+    client: TestClient, platform: Platform2, as_role: dict[str, dict[str, str]]
+) -> None:
+    assert client.get("/api/sip/bans", headers=as_role["admin"]).status_code == 403
+    assert client.get("/api/sip/bans", headers=as_role["superadmin"]).json() == []  # no SIP in this app

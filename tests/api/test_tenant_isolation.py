@@ -1,0 +1,60 @@
+"""A user of one tenant never reaches another tenant's objects: 404 on every route, nothing in lists."""
+
+from fastapi.testclient import TestClient
+
+from tests.api.routes import OPEN_ROUTES, PLATFORM_ROUTES, SAMPLE_BODIES, operations
+from tests.tenants import Platform2
+
+
+def test_every_route_with_an_id_answers_404_for_another_tenants_object(
+    client: TestClient, platform: Platform2, as_role: dict[str, dict[str, str]]
+) -> None:
+    checked = []
+    for op in operations(client):
+        if not op.params:
+            continue
+        assert op.body_schema is None or op.body_schema in SAMPLE_BODIES, (
+            f"add a sample body for {op.body_schema}"
+        )
+        response = op.call(client, op.url(platform.demo.ids), as_role["admin"])
+        assert response.status_code == 404, (op, response.text)
+        assert response.json()["error_id"] == "not_found"
+        checked.append((op.method, op.path))
+    assert len(checked) >= 15  # the loop really walked the API
+
+
+def test_the_same_routes_work_on_the_callers_own_objects(
+    client: TestClient, platform: Platform2, as_role: dict[str, dict[str, str]]
+) -> None:
+    for op in operations(client):
+        if op.params and op.method == "GET":
+            response = op.call(client, op.url(platform.acme.ids), as_role["admin"])
+            assert response.status_code == 200, (op, response.text)
+
+
+def test_lists_show_only_the_callers_tenant(
+    client: TestClient, platform: Platform2, as_role: dict[str, dict[str, str]]
+) -> None:
+    for op in operations(client):
+        if op.method != "GET" or op.params or (op.method, op.path) in OPEN_ROUTES | PLATFORM_ROUTES:
+            continue
+        response = client.get(op.path, headers=as_role["admin"])
+        assert response.status_code == 200, (op, response.text)
+        text = response.text
+        for marker in ("demo.example", "Démo", "ventes", "1001", '"demo"'):
+            assert marker not in text, (op.path, marker)
+
+
+def test_superadmin_acts_in_a_tenant_named_by_header(
+    client: TestClient, platform: Platform2, as_role: dict[str, dict[str, str]]
+) -> None:
+    root = as_role["superadmin"]
+    assert client.get("/api/skills", headers=root).json()["error_id"] == "tenant_required"
+    skills = client.get("/api/skills", headers={**root, "X-Callfloor-Tenant": "demo"}).json()
+    assert "ventes" in {s["name"] for s in skills}
+    # The header means nothing for a tenant user: they stay in their own tenant.
+    own = client.get("/api/skills", headers={**as_role["admin"], "X-Callfloor-Tenant": "demo"}).json()
+    assert {s["name"] for s in own} == {"fr", "en"}
+    tenants = client.get("/api/tenants", headers=root).json()
+    assert {t["slug"] for t in tenants} == {"demo", "acme"}
+    assert [t["slug"] for t in client.get("/api/tenants", headers=as_role["admin"]).json()] == ["acme"]

@@ -1,0 +1,130 @@
+"""The migrations build exactly the models' schema, and the logs are append-only in the database."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy.exc import DBAPIError
+
+from callfloor.storage.migrate import current_revision, downgrade, upgrade
+from callfloor.storage.models import Base
+from callfloor.testing.databases import backends, temporary_database
+
+
+def _insert_tenant(connection: Connection) -> None:
+    """Tenant 1, written in SQL: the models may be ahead of the schema under test."""
+    connection.execute(
+        text(
+            "INSERT INTO tenants (slug, name, timezone, locale, country, sip_realm, active,"
+            " created_at) VALUES ('t', 'T', 'UTC', 'fr', 'FR', 't', true, :at)"
+        ),
+        {"at": datetime(2026, 1, 1, tzinfo=UTC)},
+    )
+
+
+def test_migrated_schema_matches_models(engine: Engine) -> None:
+    with engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert diff == []
+    assert current_revision(engine) == "0005"
+
+
+def test_upgrade_is_idempotent(engine: Engine) -> None:
+    upgrade(engine)
+    assert current_revision(engine) == "0005"
+    assert {"tenants", "users", "interaction_events"} <= set(inspect(engine).get_table_names())
+
+
+@pytest.mark.parametrize("backend", backends())
+def test_downgrade_to_nothing_and_back(backend: str, tmp_path: Path) -> None:
+    with temporary_database(backend, tmp_path) as engine:
+        downgrade(engine, "base")
+        assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+        upgrade(engine)
+        assert "agents" in inspect(engine).get_table_names()
+
+
+@pytest.mark.parametrize("backend", backends())
+def test_recordings_upgrade_keeps_queues_and_their_skills(backend: str, tmp_path: Path) -> None:
+    with temporary_database(backend, tmp_path, migrate=False) as engine:
+        upgrade(engine, "0003")
+        with engine.begin() as connection:
+            _insert_tenant(connection)
+            connection.execute(
+                text(
+                    "INSERT INTO queues (tenant_id, name, strategy, priority, service_level_s,"
+                    " service_level_percent, service_level_definition, short_abandon_s, wrap_up_s)"
+                    " VALUES (1, 'q', 'longest_idle', 0, 20, 80, 'offered', 5, 0)"
+                )
+            )
+            connection.execute(text("INSERT INTO skills (tenant_id, name, description) VALUES (1, 'fr', '')"))
+            connection.execute(
+                text(
+                    "INSERT INTO queue_skills (tenant_id, queue_id, skill_id, min_level) VALUES (1, 1, 1, 3)"
+                )
+            )
+        upgrade(engine, "0004")
+        assert current_revision(engine) == "0004"
+        with engine.connect() as connection:
+            queue = connection.execute(text("SELECT recording, recording_retention_days FROM queues")).one()
+            assert tuple(queue) == ("off", 90)
+            assert connection.execute(text("SELECT count(*) FROM queue_skills")).scalar_one() == 1
+        assert "recordings" in inspect(engine).get_table_names()
+        downgrade(engine, "0003")
+        assert "recordings" not in inspect(engine).get_table_names()
+        assert "recording" not in {c["name"] for c in inspect(engine).get_columns("queues")}
+        with engine.connect() as connection:  # a rebuilt queues table would have cascaded to these
+            assert connection.execute(text("SELECT count(*) FROM queue_skills")).scalar_one() == 1
+
+
+@pytest.mark.parametrize("backend", backends())
+def test_trunks_upgrade_and_downgrade(backend: str, tmp_path: Path) -> None:
+    with temporary_database(backend, tmp_path, migrate=False) as engine:
+        upgrade(engine, "0004")
+        assert "trunks" not in inspect(engine).get_table_names()
+        upgrade(engine)
+        assert current_revision(engine) == "0005"
+        with engine.begin() as connection:
+            _insert_tenant(connection)
+        insert = text(
+            "INSERT INTO trunks (tenant_id, name, host, port, transport, register, expires, prefix, active)"
+            " VALUES (1, :name, 'sip.example.net', :port, 'udp', false, 3600, '', true)"
+        )
+        with engine.begin() as connection:
+            connection.execute(insert, {"name": "a", "port": 5060})
+        with pytest.raises(DBAPIError, match="port_range"), engine.begin() as connection:
+            connection.execute(insert, {"name": "b", "port": 70000})
+        with pytest.raises(DBAPIError), engine.begin() as connection:  # one name per tenant
+            connection.execute(insert, {"name": "a", "port": 5061})
+        downgrade(engine, "0004")
+        assert "trunks" not in inspect(engine).get_table_names()
+        assert current_revision(engine) == "0004"
+
+
+@pytest.mark.parametrize("table", ["interaction_events", "audit_log"])
+def test_log_rows_cannot_be_updated(engine: Engine, table: str) -> None:
+    with engine.begin() as connection:
+        _insert_tenant(connection)
+        if table == "interaction_events":
+            connection.execute(
+                text(
+                    "INSERT INTO interaction_events (tenant_id, type, at, payload)"
+                    " VALUES (1, 'enqueued', :at, '{}')"
+                ),
+                {"at": datetime(2026, 1, 1)},
+            )
+        else:
+            connection.execute(
+                text(
+                    "INSERT INTO audit_log (tenant_id, at, action, details)"
+                    " VALUES (1, :at, 'login.success', '{}')"
+                ),
+                {"at": datetime(2026, 1, 1)},
+            )
+    with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:
+        connection.execute(text(f"UPDATE {table} SET at = :at"), {"at": datetime(2027, 1, 1)})
+    with engine.connect() as connection:
+        assert connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one() == 1
