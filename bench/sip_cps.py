@@ -1,7 +1,7 @@
 """Issue #5: the highest call rate callfloor sustains, next to sippy's B2BUA and a sipp UAS.
 
-sipp, as the callers, dials the demo tenant's 0800100100 with ``bench/data/cps_uac.xml``:
-INVITE with SDP, 200, ACK, a hold of ``--hold`` seconds (the welcome prompt plays), BYE, 200.
+sipp, as the callers, dials the demo tenant's 3900 (straight to its queue accueil, no IVR menu)
+with ``bench/data/cps_uac.xml``: INVITE with SDP, 200, ACK, a hold of ``--hold`` seconds (the welcome prompt plays), BYE, 200.
 The rate goes up in steps, each a bounded number of calls (``--seconds`` worth), against three
 systems started one after the other, each in its own process on 127.0.0.1:
 
@@ -52,7 +52,7 @@ from importlib import metadata
 from pathlib import Path
 
 HOST = "127.0.0.1"
-NUMBER = "0800100100"  # the demo tenant's number, to queue "accueil"
+NUMBER = "3900"  # the demo tenant's short number, straight to queue "accueil" (no IVR)
 SCENARIO = Path(__file__).parent / "data" / "cps_uac.xml"
 BIN = Path(sys.executable).parent
 SIPP = shutil.which("sipp") or "sipp"  # Debian's sip-tester

@@ -33,7 +33,14 @@ users:
   - {email: sup@acme.example, name: Sup, role: supervisor}
   - {email: viewer@acme.example, name: Viewer, role: client_viewer}
 dispositions: [{code: sale, label: {fr: Vente, en: Sale}, success: true}]
-numbers: [{number: "0800200200", queue: support}]
+ivr_flows:
+  - name: main
+    start: menu
+    nodes:
+      menu: {type: menu, prompts: [main_menu], options: {"1": support, "2": vip}, fallback: support}
+      support: {type: queue, queue: support}
+      vip: {type: queue, queue: vip}
+numbers: [{number: "0800200200", queue: support}, {number: "0800200201", flow: main}]
 trunks:
   - {name: operator, host: sip.operator.example, username: acme-trunk, password: trunk-secret, register: true}
 """
@@ -61,6 +68,7 @@ def _ids(session: Session, slug: str) -> TenantIds:
             "/api/queues": {"object_id": scope.queues.list()[0].id},
             "/api/dispositions": {"object_id": scope.dispositions.list()[0].id},
             "/api/numbers": {"object_id": scope.numbers.list()[0].id},
+            "/api/ivr-flows": {"object_id": scope.ivr_flows.list()[0].id},
             "/api/calls": {"call_id": 0},  # live calls are not in the database: none here
             "/api/recordings": {"recording_id": scope.recordings.list()[0].id},
             "/api/trunks": {"object_id": scope.trunks.list()[0].id},

@@ -24,7 +24,7 @@ from callfloor.storage.platform import Platform
 from callfloor.testing.databases import database_url
 from tests.tenants import record_call
 
-HEAD = "0005"  # the latest migration
+HEAD = "0006"  # the latest migration
 
 
 @pytest.fixture

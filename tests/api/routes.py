@@ -22,6 +22,8 @@ SAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "QueueSpec": {"name": "other"},
     "DispositionSpec": {"code": "other", "label": {"fr": "Autre", "en": "Other"}},
     "NumberSpec": {"number": "0800999999", "queue": "support"},
+    "IvrFlowSpec": {"name": "other", "start": "q", "nodes": {"q": {"type": "queue", "queue": "support"}}},
+    "Activation": {"version": 1},
     "TrunkSpec": {"name": "backup", "host": "sip2.operator.example", "username": "u", "password": "p"},
     "TransferRequest": {"queue": "support"},
 }

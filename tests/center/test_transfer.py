@@ -8,9 +8,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from callfloor.center.apply import trunk_spec
 from callfloor.center.demo import demo_yaml
+from callfloor.center.document import CenterSpec
 from callfloor.center.schema import (
     AgentSpec,
-    CenterSpec,
     DispositionSpec,
     Labels,
     QueueSpec,

@@ -29,12 +29,12 @@ def test_migrated_schema_matches_models(engine: Engine) -> None:
     with engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert diff == []
-    assert current_revision(engine) == "0005"
+    assert current_revision(engine) == "0006"
 
 
 def test_upgrade_is_idempotent(engine: Engine) -> None:
     upgrade(engine)
-    assert current_revision(engine) == "0005"
+    assert current_revision(engine) == "0006"
     assert {"tenants", "users", "interaction_events"} <= set(inspect(engine).get_table_names())
 
 
@@ -85,7 +85,7 @@ def test_trunks_upgrade_and_downgrade(backend: str, tmp_path: Path) -> None:
     with temporary_database(backend, tmp_path, migrate=False) as engine:
         upgrade(engine, "0004")
         assert "trunks" not in inspect(engine).get_table_names()
-        upgrade(engine)
+        upgrade(engine, "0005")
         assert current_revision(engine) == "0005"
         with engine.begin() as connection:
             _insert_tenant(connection)
@@ -102,6 +102,44 @@ def test_trunks_upgrade_and_downgrade(backend: str, tmp_path: Path) -> None:
         downgrade(engine, "0004")
         assert "trunks" not in inspect(engine).get_table_names()
         assert current_revision(engine) == "0004"
+
+
+@pytest.mark.parametrize("backend", backends())
+def test_ivr_flows_upgrade_keeps_numbers_and_downgrade_drops_flows(backend: str, tmp_path: Path) -> None:
+    with temporary_database(backend, tmp_path, migrate=False) as engine:
+        upgrade(engine, "0005")
+        with engine.begin() as connection:
+            _insert_tenant(connection)
+            connection.execute(
+                text(
+                    "INSERT INTO queues (tenant_id, name, strategy, priority, service_level_s,"
+                    " service_level_percent, service_level_definition, short_abandon_s, wrap_up_s)"
+                    " VALUES (1, 'q', 'longest_idle', 0, 20, 80, 'offered', 5, 0)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO numbers (tenant_id, number, queue_id, description) VALUES (1, '3900', 1, '')"
+                )
+            )
+        upgrade(engine)
+        assert current_revision(engine) == "0006"
+        with engine.begin() as connection:
+            assert tuple(connection.execute(text("SELECT queue_id, flow_id FROM numbers")).one()) == (1, None)
+            connection.execute(
+                text("INSERT INTO ivr_flows (tenant_id, name, active_version) VALUES (1, 'f', 1)")
+            )
+            version = text(
+                "INSERT INTO ivr_flow_versions (tenant_id, flow_id, version, definition, created_at)"
+                " VALUES (1, 1, :v, '{}', :at)"
+            )
+            connection.execute(version, {"v": 1, "at": datetime(2026, 1, 1, tzinfo=UTC)})
+        with pytest.raises(DBAPIError), engine.begin() as connection:  # one row per version
+            connection.execute(version, {"v": 1, "at": datetime(2026, 1, 1, tzinfo=UTC)})
+        downgrade(engine, "0005")
+        assert not {"ivr_flows", "ivr_flow_versions"} & set(inspect(engine).get_table_names())
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT queue_id FROM numbers")).scalar_one() == 1
 
 
 @pytest.mark.parametrize("table", ["interaction_events", "audit_log"])

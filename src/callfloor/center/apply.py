@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import object_session
 
+from callfloor.center.flows import IvrFlowSpec, definition, flow_spec, queue_names
 from callfloor.center.schema import (
     AgentSpec,
     DispositionSpec,
@@ -26,7 +27,7 @@ from callfloor.core.config import ServiceLevelDefinition, Strategy
 from callfloor.core.numbers import InvalidNumberError, normalize
 from callfloor.core.roles import Role
 from callfloor.storage import ConflictError, StorageError, UnknownReferenceError
-from callfloor.storage.models import Agent, Disposition, Number, Queue, Skill, Tenant, Trunk, User
+from callfloor.storage.models import Agent, Disposition, IvrFlow, Number, Queue, Skill, Tenant, Trunk, User
 from callfloor.storage.passwords import Passwords
 from callfloor.storage.platform import Platform
 from callfloor.storage.scope import TenantScope
@@ -127,26 +128,58 @@ def tenant_number(scope: TenantScope, number: str) -> str:
 
 
 def apply_number(scope: TenantScope, spec: NumberSpec, entry: Number | None = None) -> Number:
-    """Create or update a dialed number; its queue must exist and the number be free."""
+    """Create or update a dialed number; its queue or flow must exist and the number be free."""
     normalised = tenant_number(scope, spec.number)
-    queue = scope.queues.by_name(spec.queue)
-    if queue is None:
+    queue = flow = None
+    if spec.queue is not None and (queue := scope.queues.by_name(spec.queue)) is None:
         raise UnknownReferenceError("queue", spec.queue)
+    if spec.flow is not None and (flow := scope.ivr_flows.by_name(spec.flow)) is None:
+        raise UnknownReferenceError("flow", spec.flow)
     owner = Platform(scope.session).number(normalised)
     if owner is not None and owner is not entry:
         raise ConflictError(f"number {normalised} is already routed")
     if entry is None:
         entry = scope.numbers.add(Number(number=normalised))
-    entry.number, entry.queue_id, entry.description = normalised, queue.id, spec.description
+    entry.number, entry.description = normalised, spec.description
+    entry.queue_id, entry.flow_id = (queue.id if queue else None), (flow.id if flow else None)
     scope.session.flush()
     return entry
 
 
 def number_spec(entry: Number) -> NumberSpec:
-    """The spec a number row stands for (written normalised)."""
-    return NumberSpec(
-        number=entry.number, queue=entry.queue.name if entry.queue else "", description=entry.description
-    )
+    """The spec a number row stands for (written normalised).
+
+    A number whose queue or flow was deleted leads nowhere; it shows the empty queue name.
+    """
+    if entry.flow is not None:
+        return NumberSpec(number=entry.number, flow=entry.flow.name, description=entry.description)
+    return NumberSpec.model_construct(
+        number=entry.number, queue=entry.queue.name if entry.queue else "", flow=None,
+        description=entry.description,
+    )  # fmt: skip
+
+
+def apply_flow(scope: TenantScope, spec: IvrFlowSpec, flow: IvrFlow | None = None) -> IvrFlow:
+    """Create a flow, or give it a new version when its definition changed (the old one is kept).
+
+    Its queues must exist; that it holds together, its spec has checked.
+    """
+    for name in sorted(queue_names(spec)):
+        if scope.queues.by_name(name) is None:
+            raise UnknownReferenceError("queue", name)
+    if flow is None:
+        flow = scope.ivr_flows.add(IvrFlow(name=spec.name))
+    flow.name = spec.name
+    stored = definition(spec)
+    if not flow.versions or flow.active.definition != stored:
+        scope.ivr_flows.add_version(flow, stored)
+    scope.session.flush()
+    return flow
+
+
+def ivr_flow_spec(flow: IvrFlow) -> IvrFlowSpec:
+    """The spec of a flow's active version."""
+    return flow_spec(flow.name, flow.active.definition)
 
 
 def apply_trunk(

@@ -6,7 +6,6 @@ Keys match the simulator's scenario YAML where both speak of the same thing
 
 import ipaddress
 import re
-from collections import Counter
 from enum import StrEnum
 from typing import Annotated, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -128,15 +127,22 @@ class QueueSpec(Spec):
 
 
 class NumberSpec(Spec):
-    """A number callers dial (numéro vert, short number) and the queue it reaches.
+    """A number callers dial (numéro vert, short number) and where it leads: a queue or an IVR flow.
 
     Written as dialed; stored normalised (E.164, or the digits of a short number) in the
     tenant's country, so ``0800100100`` and ``+33 800 100 100`` are one number.
     """
 
     number: Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 .-]{0,24}$")]
-    queue: Name
+    queue: Name | None = None
+    flow: Name | None = None
     description: Description = ""
+
+    @model_validator(mode="after")
+    def _one_destination(self) -> Self:
+        if (self.queue is None) == (self.flow is None):
+            raise ValueError("a number leads to one queue or one flow: give 'queue' or 'flow'")
+        return self
 
 
 # RFC 1123 §2.1 host names: dot-separated labels of letters, digits and inner dashes.
@@ -273,37 +279,3 @@ class AgentSpec(UserSpec):
     max_chats: Annotated[int, Field(ge=0, le=20)] = 3
     max_emails: Annotated[int, Field(ge=0, le=50)] = 5
     sip_password: Password | None = None  # import only, stored as HA1
-
-
-def _duplicates(values: list[str]) -> list[str]:
-    return sorted(value for value, count in Counter(values).items() if count > 1)
-
-
-class CenterSpec(Spec):
-    """A whole center configuration file."""
-
-    tenant: TenantSpec | None = None
-    skills: list[SkillSpec] = Field(default_factory=list)
-    queues: list[QueueSpec] = Field(default_factory=list)
-    agents: list[AgentSpec] = Field(default_factory=list)
-    users: list[UserSpec] = Field(default_factory=list)
-    dispositions: list[DispositionSpec] = Field(default_factory=list)
-    numbers: list[NumberSpec] = Field(default_factory=list)
-    trunks: list[TrunkSpec] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _unique_keys(self) -> Self:
-        checks = {
-            "skill name": [s.name for s in self.skills],
-            "queue name": [q.name for q in self.queues],
-            "extension": [a.extension for a in self.agents],
-            "e-mail": [u.email for u in [*self.agents, *self.users]],
-            "disposition code": [d.code for d in self.dispositions],
-            "trunk name": [t.name for t in self.trunks],
-        }
-        problems = [
-            f"duplicate {what}: {', '.join(d)}" for what, v in checks.items() if (d := _duplicates(v))
-        ]
-        if problems:
-            raise ValueError("; ".join(problems))
-        return self

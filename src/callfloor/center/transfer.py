@@ -19,12 +19,14 @@ from callfloor.center.apply import (
     agent_spec,
     apply_agent,
     apply_disposition,
+    apply_flow,
     apply_number,
     apply_queue,
     apply_skill,
     apply_trunk,
     apply_user,
     disposition_spec,
+    ivr_flow_spec,
     number_spec,
     queue_spec,
     skill_spec,
@@ -32,7 +34,9 @@ from callfloor.center.apply import (
     trunk_spec,
     user_spec,
 )
-from callfloor.center.schema import CenterSpec, TenantSpec
+from callfloor.center.document import CenterSpec
+from callfloor.center.flows import definition, queue_names
+from callfloor.center.schema import TenantSpec
 from callfloor.core.config import Locale
 from callfloor.core.numbers import InvalidNumberError, normalize
 from callfloor.storage import CenterConfigError, NotFoundError
@@ -90,6 +94,12 @@ def _reference_problems(
     for i, queue in enumerate(spec.queues):
         if queue.overflow is not None and queue.overflow not in queues:
             problems.append(doc.problem(("queues", i, "overflow"), f"unknown queue {queue.overflow!r}"))
+    problems += [
+        doc.problem(("ivr_flows", i), f"flow {flow.name!r}: unknown queue {name!r}")
+        for i, flow in enumerate(spec.ivr_flows)
+        for name in sorted(queue_names(flow))
+        if name not in queues
+    ]
     problems += _number_problems(spec, scope, doc, queues)
     if box is None:
         problems += [
@@ -111,9 +121,12 @@ def _reference_problems(
 def _number_problems(spec: CenterSpec, scope: TenantScope, doc: YamlDocument, queues: set[str]) -> list[str]:
     problems = []
     region = spec.tenant.country if spec.tenant else _country(scope)
+    flows = {f.name for f in spec.ivr_flows} | {f.name for f in scope.ivr_flows.list()}
     for i, entry in enumerate(spec.numbers):
-        if entry.queue not in queues:
+        if entry.queue is not None and entry.queue not in queues:
             problems.append(doc.problem(("numbers", i, "queue"), f"unknown queue {entry.queue!r}"))
+        if entry.flow is not None and entry.flow not in flows:
+            problems.append(doc.problem(("numbers", i, "flow"), f"unknown flow {entry.flow!r}"))
         try:
             routed = Platform(scope.session).number(normalize(entry.number, region))
         except InvalidNumberError as exc:
@@ -177,6 +190,10 @@ def import_center(
         found_d = scope.dispositions.by_code(disposition.code)
         apply_disposition(scope, disposition, found_d)
         report.count("disposition", found_d is not None)
+    for flow in spec.ivr_flows:
+        found_f = scope.ivr_flows.by_name(flow.name)
+        apply_flow(scope, flow, found_f)
+        report.count("ivr_flow", found_f is not None)
     for number in spec.numbers:
         found_n = scope.numbers.by_number(tenant_number(scope, number.number))
         apply_number(scope, number, found_n)
@@ -216,6 +233,7 @@ def export_center(session: Session, slug: str) -> CenterSpec:
         agents=[agent_spec(a) for a in agents],
         users=sorted((user_spec(u) for u in scope.users.list() if u.agent is None), key=lambda u: u.email),
         dispositions=sorted((disposition_spec(d) for d in scope.dispositions.list()), key=lambda d: d.code),
+        ivr_flows=sorted((ivr_flow_spec(f) for f in scope.ivr_flows.list()), key=lambda f: f.name),
         numbers=sorted((number_spec(n) for n in scope.numbers.list()), key=lambda n: n.number),
         trunks=sorted((trunk_spec(t) for t in scope.trunks.list()), key=lambda t: t.name),
     )
@@ -224,6 +242,8 @@ def export_center(session: Session, slug: str) -> CenterSpec:
 def dump_center(spec: CenterSpec) -> str:
     """The YAML text of a spec (no secrets: they are never part of an export)."""
     data = spec.model_dump(mode="json", by_alias=True, exclude_none=True, exclude=_SECRETS)
+    if spec.ivr_flows:  # flows are long: written as they are stored, without their defaults
+        data["ivr_flows"] = [{"name": flow.name, **definition(flow)} for flow in spec.ivr_flows]
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 

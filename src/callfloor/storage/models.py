@@ -185,8 +185,45 @@ class QueueSkill(TenantOwned, Base):
     skill: Mapped[Skill] = relationship()
 
 
+class IvrFlow(TenantOwned, Base):
+    """A tenant's IVR flow (serveur vocal interactif), by name.
+
+    Every change is a new :class:`IvrFlowVersion`, kept; ``active_version`` says which one calls
+    walk, so that going back to an earlier flow is a matter of naming its version.
+    """
+
+    __tablename__ = "ivr_flows"
+    __table_args__ = (UniqueConstraint("tenant_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    active_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    versions: Mapped[list["IvrFlowVersion"]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="IvrFlowVersion.version"
+    )
+
+    @property
+    def active(self) -> "IvrFlowVersion":
+        """The version calls walk."""
+        return next(v for v in self.versions if v.version == self.active_version)
+
+
+class IvrFlowVersion(TenantOwned, Base):
+    """One version of a flow: its definition as the center YAML writes it (start, nodes)."""
+
+    __tablename__ = "ivr_flow_versions"
+    __table_args__ = (UniqueConstraint("flow_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    flow_id: Mapped[int] = mapped_column(ForeignKey("ivr_flows.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    definition: Mapped[dict[str, Any]] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Number(TenantOwned, Base):
-    """A number callers dial (a numéro vert, a short number) and where its calls go.
+    """A number callers dial (a numéro vert, a short number) and where its calls go: a queue, or an IVR flow.
 
     Stored normalised (:func:`callfloor.core.numbers.normalize`) and unique on the platform: the
     trunk's dialed number alone decides the tenant.
@@ -197,9 +234,11 @@ class Number(TenantOwned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)
     queue_id: Mapped[int | None] = mapped_column(ForeignKey("queues.id", ondelete="SET NULL"))
+    flow_id: Mapped[int | None] = mapped_column(ForeignKey("ivr_flows.id", ondelete="SET NULL"))
     description: Mapped[str] = mapped_column(String(200), default="")
 
     queue: Mapped[Queue | None] = relationship()
+    flow: Mapped[IvrFlow | None] = relationship()
 
 
 class Recording(TenantOwned, Base):

@@ -21,6 +21,8 @@ from callfloor.storage.models import (
     AuditLog,
     Disposition,
     InteractionEvent,
+    IvrFlow,
+    IvrFlowVersion,
     Number,
     Queue,
     QueueSkill,
@@ -122,6 +124,24 @@ class NumberRepository(TenantRepository[Number]):
     def by_number(self, number: str) -> Number | None:
         """The tenant's entry for a normalised number, or None."""
         return self.session.scalars(self.select().where(Number.number == number)).one_or_none()
+
+
+class IvrFlowRepository(TenantRepository[IvrFlow]):
+    """IVR flows, found by name; each keeps its versions."""
+
+    model = IvrFlow
+
+    def by_name(self, name: str) -> IvrFlow | None:
+        """The flow called ``name``, or None."""
+        return self.session.scalars(self.select().where(IvrFlow.name == name)).one_or_none()
+
+    def add_version(self, flow: IvrFlow, definition: dict[str, Any]) -> IvrFlowVersion:
+        """Keep ``definition`` as the flow's next version and make it the active one."""
+        number = max((v.version for v in flow.versions), default=0) + 1
+        version = IvrFlowVersion(tenant_id=self.tenant_id, version=number, definition=definition)
+        flow.versions.append(version)
+        flow.active_version = number
+        return version
 
 
 class DispositionRepository(TenantRepository[Disposition]):

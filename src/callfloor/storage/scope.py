@@ -6,6 +6,7 @@ from callfloor.storage.repositories import (
     AgentRepository,
     DispositionRepository,
     InteractionLog,
+    IvrFlowRepository,
     NumberRepository,
     QueueRepository,
     RecordingRepository,
@@ -27,6 +28,7 @@ class TenantScope:
         self.users = UserRepository(session, tenant_id)
         self.dispositions = DispositionRepository(session, tenant_id)
         self.numbers = NumberRepository(session, tenant_id)
+        self.ivr_flows = IvrFlowRepository(session, tenant_id)
         self.recordings = RecordingRepository(session, tenant_id)
         self.trunks = TrunkRepository(session, tenant_id)
         self.log = InteractionLog(session, tenant_id)

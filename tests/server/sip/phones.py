@@ -26,10 +26,10 @@ class Floor:
         assert wait_for(registered, 15), f"baresip {extension} did not register"
 
     def caller(self, seconds: float) -> subprocess.Popen[bytes]:
-        """sipp dialing 0800100100, hanging up after ``seconds`` of call."""
+        """sipp dialing 3900 (straight to the queue accueil), hanging up after ``seconds`` of call."""
         command = [
             "sipp", f"127.0.0.1:{self.live.port}", "-i", "127.0.0.1", "-p", "0", "-mi", "127.0.0.1", "-mp", "0",
-            "-m", "1", "-s", "0800100100", "-d", str(int(seconds * 1000)), "-sf", str(DATA / "sipp" / "call.xml"),
+            "-m", "1", "-s", "3900", "-d", str(int(seconds * 1000)), "-sf", str(DATA / "sipp" / "call.xml"),
             "-timeout", "60s", "-timeout_error", "-nostdin", "-trace_err",
         ]  # fmt: skip
         process = subprocess.Popen(

@@ -16,7 +16,7 @@ class RawCaller:
 
     server_port: int
     call_id: str
-    number: str = "0800100100"
+    number: str = "3900"  # the demo's number straight to the queue accueil
     sip: socket.socket = field(init=False)
     rtp: socket.socket = field(init=False)
 

@@ -1,6 +1,7 @@
 """The whole path of an inbound call, with real peers: sipp dials the demo's 0800100100, the
-caller hears the welcome prompt, the call queues, baresip (agent 1001) rings and answers, audio
-flows both ways through callfloor, the caller hangs up, and the log holds the call's life."""
+caller hears the IVR's welcome, presses 1 for French and 1 for sales (RFC 4733), the call queues
+in ventes, baresip (agent 1001) rings and answers, audio flows both ways through callfloor, the
+caller hangs up, and the log holds the call's life."""
 
 import socket
 import subprocess
@@ -53,14 +54,18 @@ def test_inbound_call_reaches_an_agent_and_is_logged(
         assert wait_for(registered, 15), "baresip did not register"
         command = [
             "sipp", f"127.0.0.1:{live_sip.port}", "-i", "127.0.0.1", "-p", "0", "-mi", "127.0.0.1", "-mp", "0",
-            "-m", "1", "-s", "0800100100", "-d", "8000", "-sf", str(DATA / "sipp" / "call.xml"),
+            "-m", "1", "-s", "0800100100", "-d", "8000", "-sf", str(DATA / "sipp" / "call_menu.xml"),
             "-timeout", "40s", "-timeout_error", "-nostdin", "-trace_err",
         ]  # fmt: skip
         caller = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        seen = {"caller_rtp": 0, "agent_rtp": 0, "bridged": False}
+        seen: dict[str, object] = {"caller_rtp": 0, "agent_rtp": 0, "bridged": False, "heard": 0}
 
         def sample() -> None:
             for call in live_sip.endpoint.calls.calls.values():
+                if call.ivr is not None:
+                    seen["trail"], seen["choices"] = list(call.ivr.trail), list(call.ivr.choices)
+                if not call.enqueued:  # what callfloor sent while the caller was in the IVR
+                    seen["heard"] = call.caller.rtp.sent
                 seen["caller_rtp"] = max(seen["caller_rtp"], call.caller.rtp.stats.received)
                 if call.agent_leg is not None:
                     seen["agent_rtp"] = max(seen["agent_rtp"], call.agent_leg.rtp.stats.received)
@@ -74,7 +79,10 @@ def test_inbound_call_reaches_an_agent_and_is_logged(
     finally:
         agent.terminate()
         agent.wait(timeout=15)
-    assert seen["bridged"]
+    assert seen["bridged"], repr(seen)
+    assert seen["trail"] == ["bienvenue", "langue", "francais", "menu", "ventes"], seen
+    assert seen["choices"] == ["1", "1"], seen
+    assert seen["heard"] > 4 * 50, seen  # the welcome and the prompts, 50 packets a second
     assert seen["caller_rtp"] > 50, seen  # the caller's audio reached callfloor
     assert seen["agent_rtp"] > 50, seen  # and so did the agent's
     with sessions() as session:
@@ -85,7 +93,7 @@ def test_inbound_call_reaches_an_agent_and_is_logged(
         ).all()
     assert [e.type for e in entries] == ["enqueued", "offered", "answered", "completed"]
     assert entries[-1].payload["talk_s"] > 2
-    assert {e.payload.get("queue") for e in entries} == {"accueil"}
+    assert {e.payload.get("queue") for e in entries} == {"ventes"}
 
 
 def test_a_busy_agent_passes_the_call_to_the_next(
@@ -131,7 +139,7 @@ def test_a_busy_agent_passes_the_call_to_the_next(
         assert wait_for(lambda: registered("1002"), 15), "baresip did not register"
         command = [
             "sipp", f"127.0.0.1:{live_sip.port}", "-i", "127.0.0.1", "-p", "0", "-mi", "127.0.0.1", "-mp", "0",
-            "-m", "1", "-s", "0800100100", "-d", "6000", "-sf", str(DATA / "sipp" / "call.xml"),
+            "-m", "1", "-s", "3900", "-d", "6000", "-sf", str(DATA / "sipp" / "call.xml"),
             "-timeout", "40s", "-timeout_error", "-nostdin",
         ]  # fmt: skip
         caller = subprocess.run(command, cwd=tmp_path, capture_output=True, timeout=60, check=False)

@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from callfloor.center.demo import DEMO_SLUG, SUPERADMIN_EMAIL
 from callfloor.center.transfer import ImportReport
 from callfloor.core.sip.digest import DigestAlgorithm
-from callfloor.server.sip.directory import Directory
+from callfloor.server.sip.directory import Directory, Route
 from callfloor.storage.models import Agent, Number, Queue
 from tests.tenants import bearer
 
-DIALED = "0800100100"  # the demo's numéro vert, to queue "accueil"
+DIALED = "3900"  # the demo's short number, to queue "accueil"
 
 
 class Clock:
@@ -47,7 +47,7 @@ def counting(engine: Engine) -> Iterator[list[str]]:
 def reroute(sessions: sessionmaker[Session], queue: str) -> None:
     """Send the demo number to ``queue``, as another process would."""
     with sessions.begin() as session:
-        number = session.scalars(select(Number).where(Number.number.like("%800100100"))).one()
+        number = session.scalars(select(Number).where(Number.number == DIALED)).one()
         number.queue_id = session.scalars(
             select(Queue.id).where(Queue.tenant_id == number.tenant_id, Queue.name == queue)
         ).one()
@@ -62,8 +62,8 @@ def test_cached_answers_need_no_query(
         tenant = directory.tenant_for("192.0.2.1")  # an address: the default tenant
         ha1 = directory.ha1(tenant.id if tenant else 0, "1001")
         nothing = directory.route("0899999999")
-    assert route is not None and route[1] == "accueil"
-    assert tenant is not None and tenant.realm == DEMO_SLUG and route[0] == tenant.id
+    assert route is not None and route.queue == "accueil" and route.flow is None
+    assert tenant is not None and tenant.realm == DEMO_SLUG and route.tenant_id == tenant.id
     assert ha1 is not None and set(ha1) == {DigestAlgorithm.MD5, DigestAlgorithm.SHA256}
     assert nothing is None
     assert first  # the first answers came from the database
@@ -77,27 +77,45 @@ def test_cached_answers_need_no_query(
 
 def test_invalidate_shows_a_changed_number(sessions: sessionmaker[Session], demo: ImportReport) -> None:
     directory = Directory(sessions, DEMO_SLUG, clock=Clock())
-    tenant_id, queue = directory.route(DIALED) or (0, "")
-    assert queue == "accueil"
+    route = directory.route(DIALED)
+    assert route is not None and route.queue == "accueil"
+    tenant_id = route.tenant_id
     reroute(sessions, "ventes")
-    assert directory.route(DIALED) == (tenant_id, "accueil")  # still the cached answer
+    assert directory.route(DIALED) == Route(tenant_id, "accueil")  # still the cached answer
     directory.invalidate()
-    assert directory.route(DIALED) == (tenant_id, "ventes")
+    assert directory.route(DIALED) == Route(tenant_id, "ventes")
 
 
 def test_answers_expire_after_the_ttl(sessions: sessionmaker[Session], demo: ImportReport) -> None:
     clock = Clock()
     directory = Directory(sessions, DEMO_SLUG, ttl=5.0, clock=clock)
-    tenant_id, _ = directory.route(DIALED) or (0, "")
+    tenant_id = (directory.route(DIALED) or Route(0)).tenant_id
     assert directory.ha1(tenant_id, "1001") is not None
     with sessions.begin() as session:  # ``callfloor import`` in another process, say
         session.scalars(select(Agent).where(Agent.extension == "1001")).one().sip_ha1_md5 = None
     reroute(sessions, "sav")
     clock.now += 4.9
-    assert directory.route(DIALED) == (tenant_id, "accueil")
+    assert directory.route(DIALED) == Route(tenant_id, "accueil")
     clock.now += 0.2
-    assert directory.route(DIALED) == (tenant_id, "sav")
+    assert directory.route(DIALED) == Route(tenant_id, "sav")
     assert directory.ha1(tenant_id, "1001") is None
+
+
+def test_the_demo_numero_vert_leads_to_its_flows_active_version(
+    client: TestClient, sessions: sessionmaker[Session], demo: ImportReport
+) -> None:
+    directory = Directory(sessions, DEMO_SLUG, clock=Clock())
+    client.app.state.sip = SimpleNamespace(directory=directory)  # type: ignore[attr-defined]
+    route = directory.route("+33 800 100 100")
+    assert route is not None and route.queue is None and route.flow is not None
+    assert route.flow.name == "accueil" and route.flow.start == "bienvenue"
+    logins = {s.who: s.secret for s in demo.secrets if s.kind == "login"}
+    admin = bearer(client, "admin@demo.example", logins["admin@demo.example"])
+    flow = client.get("/api/ivr-flows", headers=admin).json()[0]
+    short = {**{k: v for k, v in flow.items() if k != "id"}, "start": "menu"}  # no welcome any more
+    assert client.put(f"/api/ivr-flows/{flow['id']}", json=short, headers=admin).status_code == 200
+    changed = directory.route("0800100100")
+    assert changed is not None and changed.flow is not None and changed.flow.start == "menu"
 
 
 def test_an_answer_read_during_an_invalidation_is_not_kept(
@@ -123,21 +141,21 @@ def test_api_writes_invalidate_the_running_endpoints_directory(
     client.app.state.sip = SimpleNamespace(directory=directory)  # type: ignore[attr-defined]
     logins = {s.who: s.secret for s in demo.secrets if s.kind == "login"}
     admin = bearer(client, "admin@demo.example", logins["admin@demo.example"])
-    tenant_id, _ = directory.route(DIALED) or (0, "")
+    tenant_id = (directory.route(DIALED) or Route(0)).tenant_id
     number = next(n for n in client.get("/api/numbers", headers=admin).json() if n["queue"] == "accueil")
     body = {"number": DIALED, "queue": "reclamations"}
 
     refused = client.put(f"/api/numbers/{number['id']}", json={**body, "queue": "nowhere"}, headers=admin)
     assert refused.status_code == 422
-    assert directory.route(DIALED) == (tenant_id, "accueil")
+    assert directory.route(DIALED) == Route(tenant_id, "accueil")
     assert client.put(f"/api/numbers/{number['id']}", json=body, headers=admin).status_code == 200
-    assert directory.route(DIALED) == (tenant_id, "reclamations")
+    assert directory.route(DIALED) == Route(tenant_id, "reclamations")
 
     queue = next(q for q in client.get("/api/queues", headers=admin).json() if q["name"] == "reclamations")
     spec = {key: value for key, value in queue.items() if key != "id"}
     renamed = client.put(f"/api/queues/{queue['id']}", json={**spec, "name": "plaintes"}, headers=admin)
     assert renamed.status_code == 200
-    assert directory.route(DIALED) == (tenant_id, "plaintes")
+    assert directory.route(DIALED) == Route(tenant_id, "plaintes")
 
     assert directory.ha1(tenant_id, "1001") is not None
     agent = next(a for a in client.get("/api/agents", headers=admin).json() if a["extension"] == "1001")

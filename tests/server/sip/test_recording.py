@@ -68,7 +68,7 @@ def test_a_caller_who_presses_9_is_not_recorded(
     recorded.agent("1001")
     command = [
         "sipp", f"127.0.0.1:{live_sip.port}", "-i", "127.0.0.1", "-p", "0", "-mi", "127.0.0.1", "-mp", "0",
-        "-m", "1", "-s", "0800100100", "-d", "9000", "-sf", str(DATA / "sipp" / "call_object.xml"),
+        "-m", "1", "-s", "3900", "-d", "9000", "-sf", str(DATA / "sipp" / "call_object.xml"),
         "-timeout", "40s", "-timeout_error", "-nostdin", "-trace_err",
     ]  # fmt: skip
     caller = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

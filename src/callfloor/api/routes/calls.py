@@ -33,7 +33,7 @@ class LiveCall(BaseModel):
 
     id: str
     queue: str
-    state: Literal["prompt", "queued", "ringing", "talking", "held", "consulting", "conference"]
+    state: Literal["prompt", "ivr", "queued", "ringing", "talking", "held", "consulting", "conference"]
     agent: str | None
     consulted: str | None = Field(description="The agent consulted for an attended transfer.")
     caller: str | None = Field(description="The caller's number, as the network gave it.")

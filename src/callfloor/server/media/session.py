@@ -78,6 +78,7 @@ class RtpSession(asyncio.DatagramProtocol):
         self.on_digit: DigitHandler | None = None
         self.stats = RtpReceptionStats()  # of the current source (RFC 3550 A.1, A.3, A.8)
         self.malformed = self.strays = self.unexpected = 0
+        self.sent = 0  # packets sent, every source counted
         self._loop = asyncio.get_running_loop()
         self._transport: asyncio.DatagramTransport | None = None
         self._closed = False
@@ -321,6 +322,7 @@ class RtpSession(asyncio.DatagramProtocol):
         second = out.payload_type | 0x80 if out.marker else out.payload_type
         header = _HEADER.pack(_VERSION_2, second, out.sequence, out.timestamp, out.ssrc)
         transport.sendto(header + out.payload, remote)
+        self.sent += 1
 
 
 def _unspecified(address: str) -> bool:

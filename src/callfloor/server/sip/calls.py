@@ -26,11 +26,12 @@ resumes it while a card number is read out.
 """
 
 import asyncio
+import functools
 import logging
 import secrets
 import time
 import uuid
-from collections.abc import Coroutine, Hashable, Sequence
+from collections.abc import Callable, Coroutine, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -54,6 +55,15 @@ from callfloor.core.events import (
     TransferredToQueue,
 )
 from callfloor.core.floor import Floor
+from callfloor.core.ivr import IllegalInput
+from callfloor.core.ivr.session import (
+    EnterQueue,
+    IvrAction,
+    IvrSession,
+    PlayPrompts,
+    SetLanguage,
+    StopPrompts,
+)
 from callfloor.core.sip import ParseError
 from callfloor.core.sip.dialog import Dialog, DialogError, DialogState, uac_dialog, uas_dialog
 from callfloor.core.sip.layer import Key
@@ -72,6 +82,7 @@ from callfloor.server.media.ports import PortAllocator
 from callfloor.server.media.recorder import Recorder
 from callfloor.server.media.session import RtpSession
 from callfloor.server.recordings import RecordingPolicy, RecordingStore
+from callfloor.server.sip.directory import Route
 
 log = logging.getLogger(__name__)
 SDP = "application/sdp"
@@ -129,6 +140,9 @@ class Call:
     recorder_started: datetime | None = None
     recorder_agent: str | None = None
     caller_holding: bool = False  # the caller's phone put us on hold: no RTP expected
+    ivr: IvrSession | None = None  # the caller's walk through the number's flow, if it has one
+    ivr_plays: int = 0  # how many prompts the IVR asked for: a stale end of prompt is ignored
+    ivr_timer: asyncio.TimerHandle | None = None  # a menu's wait for a key
 
     @property
     def state(self) -> str:
@@ -143,6 +157,8 @@ class Call:
             return "talking"
         if self.agent_leg is not None:
             return "ringing"
+        if self.ivr is not None and not self.ivr.done:
+            return "ivr"
         return "queued" if self.enqueued else "prompt"
 
     @property
@@ -296,11 +312,11 @@ class CallManager:
 
     # -- the caller's leg ----------------------------------------------------------------------
 
-    def incoming_invite(self, request: Request, key: Key, peer: Hashable, tenant_id: int, queue: str) -> None:
-        """A new call to one of the tenant's numbers: answer it and queue it."""
+    def incoming_invite(self, request: Request, key: Key, peer: Hashable, route: Route) -> None:
+        """A new call to one of the tenant's numbers: answer it, then its IVR flow or its queue."""
         self.endpoint.respond(key, make_response(request, 100))
         self._pending[key] = request
-        _spawn(self._answer(request, key, peer, tenant_id, queue))
+        _spawn(self._answer(request, key, peer, route))
 
     def cancel_invite(self, key: Key) -> None:
         """A CANCEL for an INVITE of ours not answered yet: 487 (RFC 3261 §9.2); later ones change nothing."""
@@ -308,7 +324,7 @@ class CallManager:
         if request is not None:
             self.endpoint.respond(key, make_response(request, 487, to_tag=new_tag()))
 
-    async def _answer(self, request: Request, key: Key, peer: Hashable, tenant_id: int, queue: str) -> None:
+    async def _answer(self, request: Request, key: Key, peer: Hashable, route: Route) -> None:
         try:
             remote = parse_sdp(request.body)
         except SdpError as exc:
@@ -338,8 +354,8 @@ class CallManager:
         ok.body = ours.to_bytes()
         call = Call(
             uuid.uuid4().hex,  # the interaction's id: a SIP Call-ID may be long, and is the caller's
-            tenant_id,
-            queue,
+            route.tenant_id,
+            route.queue or "",  # a flow's call learns its queue at the flow's queue node
             Leg(peer, rtp, uas_dialog(request, tag), request),
             PromptPlayer(rtp),
         )
@@ -356,7 +372,60 @@ class CallManager:
         if self._sweep is None and self.rtp_timeout_s > 0:
             self._sweep = loop.call_later(min(5.0, self.rtp_timeout_s / 4), self._check_media)
         rtp.on_digit = lambda digit: self._digit(call, digit)
-        call.player.play([self._prompt(call, "welcome")], on_done=lambda: self._welcomed(call))
+        if route.flow is not None:
+            call.ivr = IvrSession(route.flow, call.language)
+            self._run_ivr(call, call.ivr.start(loop.time()))
+        else:
+            call.player.play([self._prompt(call, "welcome")], on_done=lambda: self._welcomed(call))
+
+    # -- the IVR ---------------------------------------------------------------------------------
+
+    def _run_ivr(self, call: Call, actions: list[IvrAction]) -> None:
+        """Carry out what the caller's IVR session decided, then arm its menu timer."""
+        for action in actions:
+            if call.over:
+                return
+            if isinstance(action, PlayPrompts):
+                call.ivr_plays += 1
+                done = functools.partial(self._ivr_prompt_done, call, call.ivr_plays)
+                call.player.play([self._prompt(call, p) for p in action.prompts], on_done=done)
+            elif isinstance(action, StopPrompts):
+                call.player.stop()
+            elif isinstance(action, SetLanguage):
+                call.language = action.language
+            elif isinstance(action, EnterQueue):
+                call.queue = action.queue
+                self._welcomed(call)  # the recording notice when the queue records, then the queue
+            else:
+                log.info("call %s: the IVR hangs up (%s)", call.id, action.reason)
+                self._hung_up(call, "caller", bye=True)
+        self._arm_ivr(call)
+
+    def _ivr_input(self, call: Call, feed: Callable[[IvrSession, float], list[IvrAction]]) -> None:
+        if call.over or call.ivr is None or call.ivr.done:
+            return
+        try:
+            actions = feed(call.ivr, asyncio.get_running_loop().time())
+        except IllegalInput as exc:  # a late input: the driver's slip, named, and the call goes on
+            log.warning("call %s: IVR input refused: %s", call.id, exc)
+            return
+        self._run_ivr(call, actions)
+
+    def _ivr_prompt_done(self, call: Call, play: int) -> None:
+        """The IVR's prompts have played; later, on the loop, as the player may call back from ``play()``."""
+        if play == call.ivr_plays:  # not a play that another has replaced since
+            loop = asyncio.get_running_loop()
+            loop.call_soon(self._ivr_input, call, lambda ivr, now: ivr.prompt_done(now))
+
+    def _arm_ivr(self, call: Call) -> None:
+        if call.ivr_timer is not None:
+            call.ivr_timer.cancel()
+            call.ivr_timer = None
+        deadline = call.ivr.next_deadline() if call.ivr is not None and not call.over else None
+        if deadline is not None:
+            call.ivr_timer = asyncio.get_running_loop().call_at(
+                deadline, self._ivr_input, call, lambda ivr, now: ivr.on_deadline(now)
+            )
 
     def _welcomed(self, call: Call) -> None:
         """After the welcome: the recording notice when the queue records, then the queue."""
@@ -374,8 +443,11 @@ class CallManager:
         self._enqueue(call)
 
     def _digit(self, call: Call, digit: str) -> None:
-        """A key the caller pressed (RFC 4733 or SIP INFO)."""
+        """A key the caller pressed (RFC 4733 or SIP INFO): the IVR's while it runs, then the notice's."""
         call.digits.append(digit)
+        if call.ivr is not None and not call.ivr.done:
+            self._ivr_input(call, lambda ivr, now: ivr.digit(digit, now))
+            return
         if (
             digit != OBJECT_KEY
             or call.recording is None
@@ -520,6 +592,8 @@ class CallManager:
 
     def _end(self, call: Call) -> None:
         call.over = True
+        if call.ivr_timer is not None:
+            call.ivr_timer.cancel()
         self._stop_recording(call)
         call.player.stop()
         for bridge in (call.bridge, call.consult_bridge):

@@ -21,12 +21,23 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from callfloor.center.flows import core_flow, flow_spec
+from callfloor.core.ivr.flow import Flow
 from callfloor.core.numbers import lookup_keys
 from callfloor.core.sip.digest import DigestAlgorithm
 from callfloor.storage.models import Agent, Tenant
 from callfloor.storage.platform import Platform
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """Where a dialed number leads: one of a tenant's queues, or the active version of an IVR flow."""
+
+    tenant_id: int
+    queue: str | None = None
+    flow: Flow | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +83,8 @@ class Directory:
         """The active tenant whose realm is ``host``, else the default tenant."""
         return self._cached(("tenant", host.lower()), lambda: self._tenant_for(host.lower()))
 
-    def route(self, dialed: str) -> tuple[int, str] | None:
-        """The tenant and queue a dialed number reaches, or None."""
+    def route(self, dialed: str) -> Route | None:
+        """Where a dialed number leads, or None (no such number, or it leads nowhere)."""
         return self._cached(("route", dialed), lambda: self._route(dialed))
 
     def ha1(self, tenant_id: int, extension: str) -> Mapping[DigestAlgorithm, str] | None:
@@ -105,15 +116,20 @@ class Directory:
                     return SipTenant(tenant.id, tenant.sip_realm)
         return None
 
-    def _route(self, dialed: str) -> tuple[int, str] | None:
+    def _route(self, dialed: str) -> Route | None:
         with self._sessions() as session:
             platform = Platform(session)
             for key in lookup_keys(dialed):
                 entry = platform.number(key)
-                if entry is not None and entry.queue is not None:
-                    tenant = platform.tenant(entry.tenant_id)
-                    if tenant is not None and tenant.active:
-                        return entry.tenant_id, entry.queue.name
+                if entry is None or (entry.queue is None and entry.flow is None):
+                    continue
+                tenant = platform.tenant(entry.tenant_id)
+                if tenant is None or not tenant.active:
+                    continue
+                if entry.flow is not None:
+                    flow = core_flow(flow_spec(entry.flow.name, entry.flow.active.definition))
+                    return Route(entry.tenant_id, flow=flow)
+                return Route(entry.tenant_id, queue=entry.queue.name if entry.queue else None)
         return None
 
     def _ha1(self, tenant_id: int, extension: str) -> Mapping[DigestAlgorithm, str] | None:

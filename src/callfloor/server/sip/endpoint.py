@@ -199,7 +199,7 @@ class SipEndpoint:
         if dialed in self.floor(tenant_id).floor.acd.queues:
             return dialed
         route = self.directory.route(dialed)
-        return route[1] if route is not None and route[0] == tenant_id else None
+        return route.queue if route is not None and route.tenant_id == tenant_id else None
 
     def registrar(self, tenant_id: int, realm: str) -> Registrar:
         """The registrar of a tenant (created on first use)."""
@@ -279,7 +279,7 @@ class SipEndpoint:
         if route is None:
             self.respond(key, make_response(request, 404, "Not Found: no such number"))
             return
-        self.calls.incoming_invite(request, key, peer, *route)
+        self.calls.incoming_invite(request, key, peer, route)
 
     def _register(self, request: Request, peer: Hashable, now: float) -> Response:
         uri = parse_uri(request.uri)
