@@ -1,7 +1,8 @@
 """Issue #5: the highest call rate callfloor sustains, next to sippy's B2BUA and a sipp UAS.
 
 sipp, as the callers, dials the demo tenant's 3900 (straight to its queue accueil, no IVR menu)
-with ``bench/data/cps_uac.xml``: INVITE with SDP, 200, ACK, a hold of ``--hold`` seconds (the welcome prompt plays), BYE, 200.
+with ``bench/data/cps_uac.xml``: INVITE with SDP, 200, ACK, a hold of ``--hold`` seconds (the
+welcome prompt plays), BYE, 200.
 The rate goes up in steps, each a bounded number of calls (``--seconds`` worth), against three
 systems started one after the other, each in its own process on 127.0.0.1:
 
