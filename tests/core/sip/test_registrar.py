@@ -127,3 +127,17 @@ def test_several_phones_per_extension_and_out_of_order_refresh() -> None:
         401,
         500,
     )  # replayed: refused either way
+
+
+def test_an_invite_is_authenticated_with_its_own_method() -> None:
+    """The digest response hashes the method (RFC 7616 §3.4.1): an INVITE's is not a REGISTER's."""
+    reg = registrar()
+    invite = register(1)
+    invite.method = "INVITE"
+    challenges = reg.authenticate(invite, 0).headers.get_all("WWW-Authenticate")  # type: ignore[union-attr]
+    for method, expected in (("INVITE", "1001"), ("REGISTER", 401)):
+        auth = authorization(challenges, method, "sip:127.0.0.1", "1001", SECRET, cnonce=f"c-{method}")
+        signed = register(2, auth=auth)
+        signed.method = "INVITE"
+        answer = reg.authenticate(signed, 1)
+        assert (answer if isinstance(answer, str) else answer.status) == expected

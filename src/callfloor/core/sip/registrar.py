@@ -93,8 +93,8 @@ class Registrar:
         except ParseError:
             return make_response(request, 400, "Bad Request: malformed Authorization")
         username = credentials.get("username") or ""
-        verdict = self._challenger.verify(
-            credentials, "REGISTER", self._lookup(username), now, realm=self.realm
+        verdict = self._challenger.verify(  # the digest covers the request's own method (RFC 7616 §3.4.1)
+            credentials, request.method, self._lookup(username), now, realm=self.realm
         )
         if verdict.kind is VerdictKind.OK:
             return username

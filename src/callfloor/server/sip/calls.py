@@ -225,7 +225,7 @@ class BindingLike(Protocol):
 _TASKS: set["asyncio.Task[None]"] = set()
 
 
-def _spawn(work: Coroutine[object, object, None]) -> None:
+def spawn(work: Coroutine[object, object, None]) -> None:
     """Run ``work`` on the loop, keeping a reference and logging what it raises."""
     task = asyncio.get_running_loop().create_task(work)
     _TASKS.add(task)
@@ -316,7 +316,7 @@ class CallManager:
         """A new call to one of the tenant's numbers: answer it, then its IVR flow or its queue."""
         self.endpoint.respond(key, make_response(request, 100))
         self._pending[key] = request
-        _spawn(self._answer(request, key, peer, route))
+        spawn(self._answer(request, key, peer, route))
 
     def cancel_invite(self, key: Key) -> None:
         """A CANCEL for an INVITE of ours not answered yet: 487 (RFC 3261 §9.2); later ones change nothing."""
@@ -624,7 +624,7 @@ class CallManager:
                 # The attended transfer's target: already on the line, they answer at once.
                 asyncio.get_running_loop().call_soon(self._take_over, call)
             else:
-                _spawn(self._ring(call, action.agent))
+                spawn(self._ring(call, action.agent))
         elif isinstance(action, CancelRing):
             self._cancel_agent(call)
         elif isinstance(action, Bridge):
@@ -828,7 +828,7 @@ class CallManager:
             self._to_music(call)
         placeholder = Leg(None, call.caller.rtp, agent=agent)  # until the INVITE is out
         call.consult = placeholder
-        _spawn(self._consult(call, agent, placeholder))
+        spawn(self._consult(call, agent, placeholder))
 
     async def _consult(self, call: Call, agent: str, placeholder: Leg) -> None:
         leg = await self._invite(call, agent, "consult")

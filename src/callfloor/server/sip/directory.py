@@ -42,10 +42,11 @@ class Route:
 
 @dataclass(frozen=True, slots=True)
 class SipTenant:
-    """A tenant as SIP sees it."""
+    """A tenant as SIP sees it; ``country`` is where its agents' dialed numbers are read."""
 
     id: int
     realm: str
+    country: str = "FR"
 
 
 class Directory:
@@ -113,7 +114,7 @@ class Directory:
                     select(Tenant).where(Tenant.sip_realm == realm, Tenant.active.is_(True))
                 ).first()
                 if tenant is not None:
-                    return SipTenant(tenant.id, tenant.sip_realm)
+                    return SipTenant(tenant.id, tenant.sip_realm, tenant.country)
         return None
 
     def _route(self, dialed: str) -> Route | None:

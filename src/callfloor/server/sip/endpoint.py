@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from callfloor.core.banlist import FailureWindow
 from callfloor.core.events import AgentLoggedIn, AgentLoggedOut
+from callfloor.core.numbers import InvalidNumberError, normalize
 from callfloor.core.sip import ParseError
 from callfloor.core.sip.auth import COMPATIBLE, Challenger
 from callfloor.core.sip.digest import DigestAlgorithm
@@ -41,7 +42,8 @@ from callfloor.core.sip.uri import parse_uri
 from callfloor.server.floors import LiveFloor
 from callfloor.server.media.ports import PortAllocator
 from callfloor.server.sip.calls import CallManager, reliable
-from callfloor.server.sip.directory import Directory
+from callfloor.server.sip.directory import Directory, SipTenant
+from callfloor.server.sip.outbound import Dialing, OutboundCalls
 from callfloor.server.sip.trunks import TrunkConfig, Trunks
 
 log = logging.getLogger(__name__)
@@ -80,6 +82,7 @@ class SipEndpoint:
         self._user_agent = user_agent
         self.local: tuple[str, int] = ("127.0.0.1", 5060)
         self.calls = CallManager(self, ports or PortAllocator(), self.local[0])
+        self.outbound = OutboundCalls(self, self.calls.ports, self.local[0])
         self.trunks = Trunks(self._send_new, lambda: self.local)
         self.load_trunks: Callable[[], Sequence[TrunkConfig]] | None = None  # from the database
         self.send: Sender = lambda _data, _peer: None
@@ -91,7 +94,7 @@ class SipEndpoint:
     def bound(self, host: str, port: int) -> None:
         """Where the transports listen: used in our Via and Contact headers and SDP."""
         self.local = (host, port)
-        self.calls.media_host = host
+        self.calls.media_host = self.outbound.media_host = host
         self.calls.loop = asyncio.get_running_loop()
 
     def receive(self, data: bytes, peer: Hashable, reliable: bool, now: float) -> None:
@@ -222,9 +225,12 @@ class SipEndpoint:
             elif isinstance(event, IncomingRequest):
                 self._request(event, now)
             elif isinstance(event, IncomingResponse):
-                if not self.calls.agent_response(event.response, event.key):
-                    self.trunks.on_response(event.response, event.key, now)
-            elif isinstance(event, TransactionTimeout) and not self.trunks.on_timeout(event.key, now):
+                response, key = event.response, event.key
+                if not (self.outbound.response(response, key) or self.calls.agent_response(response, key)):
+                    self.trunks.on_response(response, key, now)
+            elif isinstance(event, TransactionTimeout) and not (
+                self.trunks.on_timeout(event.key, now) or self.outbound.timeout(event.key)
+            ):
                 self.calls.agent_timeout(event.key)
 
     def _write_events(self, events: list[Event]) -> None:
@@ -234,10 +240,10 @@ class SipEndpoint:
     def _request(self, event: IncomingRequest, now: float) -> None:
         request, key = event.request, event.key
         if key is None:  # an ACK to one of our 2xx
-            self.calls.in_dialog(request, None)
+            self.calls.in_dialog(request, None) or self.outbound.in_dialog(request, None)
             return
         if request.to().tag is not None:
-            if not self.calls.in_dialog(request, key):
+            if not (self.calls.in_dialog(request, key) or self.outbound.in_dialog(request, key)):
                 self.respond(key, make_response(request, 481))
             return
         if request.method == "INVITE":
@@ -253,7 +259,7 @@ class SipEndpoint:
             self.respond(key, response)
         elif request.method == "CANCEL":
             self.respond(key, make_response(request, 200 if event.cancels else 481))
-            if event.cancels is not None:
+            if event.cancels is not None and not self.outbound.cancel(event.cancels):
                 self.calls.cancel_invite(event.cancels)
         elif request.method in ("BYE", "INFO"):
             self.respond(key, make_response(request, 481))
@@ -263,23 +269,50 @@ class SipEndpoint:
             self.respond(key, response)
 
     def _invite(self, request: Request, key: Key, peer: Hashable, now: float) -> None:
+        """A call to one of the tenants' numbers, or an agent's call out through their tenant's trunk.
+
+        Calls out need an agent's credentials from any address, trusted networks included (toll
+        fraud goes through open relays); a provider dialing a number we do not have gets 404.
+        """
         uri = parse_uri(request.uri)
         if not uri.is_sip:
             self.respond(key, make_response(request, 416))
             return
-        if not self._is_trusted(peer):
-            tenant = self.directory.tenant_for(uri.host)
-            user = self.registrar(tenant.id, tenant.realm).authenticate(request, now) if tenant else None
-            if not isinstance(user, str):
-                answer = user if isinstance(user, Response) else make_response(request, 403)
-                self._count_auth(request, answer, peer, now)
-                self.respond(key, answer)
-                return
         route = self.directory.route(uri.user or "")
-        if route is None:
+        if route is None and self.trunks.is_trunk(peer):
             self.respond(key, make_response(request, 404, "Not Found: no such number"))
             return
-        self.calls.incoming_invite(request, key, peer, route)
+        if route is not None and self._is_trusted(peer):
+            self.calls.incoming_invite(request, key, peer, route)
+            return
+        tenant = self.directory.tenant_for(uri.host)
+        user = self.registrar(tenant.id, tenant.realm).authenticate(request, now) if tenant else None
+        if not isinstance(user, str) or tenant is None:
+            answer = user if isinstance(user, Response) else make_response(request, 403)
+            self._count_auth(request, answer, peer, now)
+            self.respond(key, answer)
+            return
+        if route is not None:
+            self.calls.incoming_invite(request, key, peer, route)
+        else:
+            self._dial_out(request, key, peer, tenant, user)
+
+    def _dial_out(self, request: Request, key: Key, peer: Hashable, tenant: SipTenant, agent: str) -> None:
+        """An agent's call to an outside number, through the tenant's trunk."""
+        dialed = parse_uri(request.uri).user or ""
+        if dialed in self.floor(tenant.id).floor.acd.agents:  # calls between agents are not done yet
+            self.respond(key, make_response(request, 404, "Not Found: calls to agents are not supported"))
+            return
+        try:
+            number = normalize(dialed, tenant.country)
+        except InvalidNumberError:
+            self.respond(key, make_response(request, 484, "Address Incomplete"))
+            return
+        trunk = self.trunks.outbound(tenant.id)
+        if trunk is None:
+            self.respond(key, make_response(request, 503, "Service Unavailable: no trunk for outbound calls"))
+            return
+        self.outbound.dial(request, key, peer, Dialing(tenant.id, agent, f"{trunk.prefix}{number}", trunk))
 
     def _register(self, request: Request, peer: Hashable, now: float) -> Response:
         uri = parse_uri(request.uri)

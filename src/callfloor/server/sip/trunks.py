@@ -45,6 +45,10 @@ class TrunkConfig(Protocol):
     def register(self) -> bool: ...
     @property
     def expires(self) -> int: ...
+    @property
+    def caller_id(self) -> str | None: ...
+    @property
+    def prefix(self) -> str: ...
 
 
 @dataclass
@@ -92,6 +96,17 @@ class Trunks:
                 self._trunks[key] = trunk = self._make(config)
                 if trunk.registration is not None:
                     self._out(trunk, trunk.registration.start(now))
+
+    def outbound(self, tenant_id: int) -> TrunkConfig | None:
+        """The trunk the tenant's outbound calls go through: its first, by name."""
+        names = sorted(name for tenant, name in self._trunks if tenant == tenant_id)
+        return self._trunks[(tenant_id, names[0])].config if names else None
+
+    def is_trunk(self, peer: Hashable) -> bool:
+        """Whether ``peer`` is one of the providers' own address and port (not just a trusted host)."""
+        if not isinstance(peer, tuple):
+            return False
+        return any(isinstance(t.peer, tuple) and t.peer[1:] == peer[1:] for t in self._trunks.values())
 
     def trusted(self, host: str) -> bool:
         """Whether ``host`` is one of the trunks' providers."""

@@ -1,0 +1,368 @@
+"""Agents' calls to outside numbers, through their tenant's SIP trunk (callfloor as a B2BUA).
+
+Theory of operation. An agent's phone INVITEs a number that is none of the tenant's (a customer's
+mobile, say) with the agent's digest credentials. We do not answer it yet: we INVITE the number
+through the tenant's trunk, with our own SDP offer, the trunk's caller ID and dial prefix, and
+answer the provider's digest challenge (401/407) with the trunk's credentials, once. The
+provider's ringing is relayed to the phone (180); its answer becomes our 200 to the phone, and
+the two RTP sessions are bridged. A refusal (486, 404…) or no answer goes back to the phone as
+it came; the phone's CANCEL becomes ours; a BYE on either side ends the other.
+
+While on such a call the agent is paused on the floor with the reason ``outbound``, so that no
+call is offered to them; afterwards they go back to what they were doing (ready, or their own
+pause). A call the floor offered them meanwhile stops them dialing: 486.
+
+Manual outbound calls are not interactions of the floor's log yet (the log's KPIs are per
+queue, and these have none): campaigns (issue #8) attach outbound calls to a campaign.
+"""
+
+import logging
+import secrets
+import time
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+
+from callfloor.core.acd.model import AgentState
+from callfloor.core.events import AgentPaused, AgentReady
+from callfloor.core.sip.auth import authorization
+from callfloor.core.sip.dialog import Dialog, DialogError, DialogState, uac_dialog, uas_dialog
+from callfloor.core.sip.digest import DigestParseError
+from callfloor.core.sip.layer import Key
+from callfloor.core.sip.message import Request, Response
+from callfloor.core.sip.offer_answer import accept_answer, answer, offer
+from callfloor.core.sip.responses import make_response
+from callfloor.core.sip.sdp import SdpError
+from callfloor.core.sip.sdp_parser import parse_sdp
+from callfloor.server.media.bridge import Bridge
+from callfloor.server.media.ports import PortAllocator
+from callfloor.server.media.session import RtpSession
+from callfloor.server.sip.calls import SDP, Signalling, new_tag, spawn
+from callfloor.server.sip.trunks import TrunkConfig
+
+log = logging.getLogger(__name__)
+OUTBOUND = "outbound"  # the floor's pause reason for an agent on an outbound call
+
+
+@dataclass(frozen=True, slots=True)
+class Dialing:
+    """Who dials what, through which trunk: ``number`` as the trunk takes it (prefix, E.164)."""
+
+    tenant_id: int
+    agent: str
+    number: str
+    trunk: TrunkConfig
+
+
+# A phone may dial out unless a call of the floor is its agent's (ringing, talking), logged in or not.
+_MAY_DIAL = frozenset({AgentState.LOGGED_OUT, AgentState.READY, AgentState.PAUSED, AgentState.WRAP_UP})
+
+
+@dataclass
+class OutboundCall:
+    """The agent's leg (their INVITE, answered last) and the leg through the trunk."""
+
+    tenant_id: int
+    agent: str
+    number: str  # as sent to the trunk: prefix and E.164
+    trunk: TrunkConfig
+    agent_request: Request
+    agent_key: Key
+    agent_peer: Hashable
+    agent_rtp: RtpSession
+    agent_answer: bytes  # our SDP answer to the phone's offer, sent with our 200
+    trunk_rtp: RtpSession
+    trunk_invite: Request
+    trunk_key: Key | None = None
+    agent_tag: str = field(default_factory=new_tag)
+    agent_dialog: Dialog | None = None
+    trunk_dialog: Dialog | None = None
+    authenticated: bool = False  # credentials sent once: another challenge is a refusal
+    answered: bool = False
+    over: bool = False
+    restore: tuple[AgentState, str | None] | None = None  # the floor state to go back to
+    bridge: Bridge | None = None
+    started: float = field(default_factory=time.time)
+
+    @property
+    def trunk_peer(self) -> Hashable:
+        """Where the trunk's requests go."""
+        return (self.trunk.transport, self.trunk.host, self.trunk.port)
+
+
+class OutboundCalls:
+    """Every outbound call of the process, by the SIP Call-IDs of its legs."""
+
+    def __init__(self, endpoint: Signalling, ports: PortAllocator, media_host: str) -> None:
+        self.endpoint = endpoint
+        self.ports = ports
+        self.media_host = media_host
+        self._by_call_id: dict[str, tuple[OutboundCall, str]] = {}  # -> call, "agent" or "trunk"
+        self._by_agent_key: dict[Key, OutboundCall] = {}
+        self._opening: dict[Key, Request] = {}  # agents' INVITEs whose media is being opened
+
+    @property
+    def calls(self) -> list[OutboundCall]:
+        """The calls in progress."""
+        return list({id(c): c for c, _ in self._by_call_id.values()}.values())
+
+    # -- the agent's INVITE --------------------------------------------------------------------
+
+    def dial(self, request: Request, key: Key, peer: Hashable, dialing: Dialing) -> None:
+        """An authenticated agent dials a number: INVITE it through the tenant's trunk."""
+        record = self.endpoint.floor(dialing.tenant_id).floor.acd.agents.get(dialing.agent)
+        if record is not None and (record.state not in _MAY_DIAL or record.pending_offer is not None):
+            self.endpoint.respond(key, make_response(request, 486, "Busy Here: a call is offered to you"))
+            return
+        self.endpoint.respond(key, make_response(request, 100))
+        self._opening[key] = request
+        spawn(self._dial(request, key, peer, dialing))
+
+    async def _dial(self, request: Request, key: Key, peer: Hashable, dialing: Dialing) -> None:
+        tenant_id, agent, number, trunk = dialing.tenant_id, dialing.agent, dialing.number, dialing.trunk
+        try:
+            remote = parse_sdp(request.body)
+            agent_rtp = await RtpSession.open(self.media_host, self.ports)
+        except SdpError as exc:
+            self._opening.pop(key, None)
+            self.endpoint.respond(key, make_response(request, exc.status, "Not Acceptable Here"))
+            return
+        try:
+            ours, negotiated = answer(
+                remote, local_address=self.media_host, local_port=agent_rtp.local_port,
+                session_id=int(time.time()), session_version=1,
+            )  # fmt: skip
+        except SdpError as exc:
+            agent_rtp.close()
+            self._opening.pop(key, None)
+            self.endpoint.respond(key, make_response(request, exc.status, "Not Acceptable Here"))
+            return
+        trunk_rtp = await RtpSession.open(self.media_host, self.ports)
+        if self._opening.pop(key, None) is None:  # the agent hung up while we opened the media
+            agent_rtp.close()
+            trunk_rtp.close()
+            return
+        agent_rtp.set_remote(negotiated)
+        call = OutboundCall(
+            tenant_id, agent, number, trunk, request, key, peer, agent_rtp, ours.to_bytes(), trunk_rtp,
+            self._invite(trunk, number, trunk_rtp),
+        )  # fmt: skip
+        self._pause(call)
+        self._by_call_id[request.call_id] = (call, "agent")
+        self._by_call_id[call.trunk_invite.call_id] = (call, "trunk")
+        self._by_agent_key[key] = call
+        call.trunk_key = self.endpoint.send_request(call.trunk_invite, call.trunk_peer)
+        log.info("outbound call: agent %s dials %s through trunk %s", agent, number, trunk.name)
+
+    def _invite(self, trunk: TrunkConfig, number: str, rtp: RtpSession) -> Request:
+        sdp = offer(local_address=self.media_host, local_port=rtp.local_port, session_id=int(time.time()),
+                    session_version=1)  # fmt: skip
+        shown = trunk.caller_id or trunk.username or "anonymous"
+        invite = Request(method="INVITE", uri=f"sip:{number}@{trunk.host}:{trunk.port}", body=sdp.to_bytes())
+        headers = invite.headers
+        headers.add("Via", self.endpoint.via((trunk.transport, trunk.host, trunk.port)))
+        headers.add("Max-Forwards", "70")
+        headers.add("From", f"<sip:{shown}@{trunk.host}>;tag={new_tag()}")
+        headers.add("To", f"<sip:{number}@{trunk.host}>")
+        headers.add("Call-ID", f"{secrets.token_hex(10)}@callfloor")
+        headers.add("CSeq", "1 INVITE")
+        headers.add("Contact", self.endpoint.contact())
+        headers.add("Content-Type", SDP)
+        return invite
+
+    def cancel(self, key: Key) -> bool:
+        """The agent CANCELled their INVITE (RFC 3261 §9.2): 487 to them, CANCEL to the trunk."""
+        opening = self._opening.pop(key, None)
+        if opening is not None:  # before our INVITE went out: nothing to cancel but the media
+            self.endpoint.respond(key, make_response(opening, 487, to_tag=new_tag()))
+            return True
+        call = self._by_agent_key.get(key)
+        if call is None:
+            return False
+        if call.answered or call.over:
+            return True  # crossed our 200: the BYE that follows ends the call
+        self.endpoint.respond(key, make_response(call.agent_request, 487, to_tag=call.agent_tag))
+        self._cancel_trunk(call)
+        self._end(call)
+        return True
+
+    # -- what the trunk answers ----------------------------------------------------------------
+
+    def response(self, response: Response, key: Key | None) -> bool:
+        """A response to our INVITE through the trunk; False when it is not ours."""
+        found = self._by_call_id.get(response.call_id)
+        if found is None or found[1] != "trunk" or response.cseq().method != "INVITE":
+            return False
+        call = found[0]
+        if call.over:
+            if 200 <= response.status < 300:  # answered as we gave up: ACK, then BYE (§15)
+                dialog = uac_dialog(call.trunk_invite, response)
+                self.endpoint.send_direct(
+                    dialog.request("ACK", via=self.endpoint.via(call.trunk_peer)), call.trunk_peer
+                )
+                self.endpoint.send_request(
+                    dialog.request("BYE", via=self.endpoint.via(call.trunk_peer)), call.trunk_peer
+                )
+            return True
+        if response.status < 200:
+            if response.status in (180, 183):
+                self._ringing(call)
+        elif response.status < 300:
+            self._trunk_answered(call, response)
+        elif response.status in (401, 407) and not call.authenticated:
+            self._authenticate(call, response)
+        else:
+            self._refused(call, response.status, response.reason)
+        return True
+
+    def timeout(self, key: Key) -> bool:
+        """Our INVITE through the trunk got no final answer (timer B); False when not ours."""
+        for call in self.calls:
+            if call.trunk_key == key and not call.answered:
+                self._refused(call, 408, "Request Timeout")
+                return True
+        return False
+
+    def _ringing(self, call: OutboundCall) -> None:
+        ringing = make_response(call.agent_request, 180, to_tag=call.agent_tag)
+        ringing.headers.add("Contact", self.endpoint.contact())
+        self.endpoint.respond(call.agent_key, ringing)
+
+    def _authenticate(self, call: OutboundCall, challenge: Response) -> None:
+        """Send the INVITE again with the trunk's credentials (RFC 3261 §22.2), new CSeq and branch."""
+        trunk = call.trunk
+        header = "WWW-Authenticate" if challenge.status == 401 else "Proxy-Authenticate"
+        if trunk.username is None or trunk.password is None:
+            self._refused(call, 503, "Service Unavailable: the trunk asks for credentials")
+            return
+        try:
+            value = authorization(
+                challenge.headers.values(header), "INVITE", call.trunk_invite.uri, trunk.username,
+                trunk.password, cnonce=secrets.token_hex(8),
+            )  # fmt: skip
+        except DigestParseError:
+            self._refused(call, 503, "Service Unavailable: the trunk's challenge cannot be answered")
+            return
+        previous = call.trunk_invite
+        invite = Request(method="INVITE", uri=previous.uri, body=previous.body)
+        for name in ("Max-Forwards", "From", "To", "Call-ID", "Contact", "Content-Type"):
+            invite.headers.add(name, previous.headers.get(name) or "")
+        invite.headers.add("Via", self.endpoint.via(call.trunk_peer))
+        invite.headers.add("CSeq", f"{previous.cseq().number + 1} INVITE")
+        invite.headers.add("Authorization" if challenge.status == 401 else "Proxy-Authorization", value)
+        call.trunk_invite, call.authenticated = invite, True
+        call.trunk_key = self.endpoint.send_request(invite, call.trunk_peer)
+
+    def _trunk_answered(self, call: OutboundCall, response: Response) -> None:
+        dialog = call.trunk_dialog = uac_dialog(call.trunk_invite, response)
+        self.endpoint.send_direct(
+            dialog.request("ACK", via=self.endpoint.via(call.trunk_peer)), call.trunk_peer
+        )
+        if call.answered:
+            return  # a retransmitted 2xx: ACKed again
+        call.answered = True
+        try:
+            call.trunk_rtp.set_remote(
+                accept_answer(parse_sdp(call.trunk_invite.body), parse_sdp(response.body))
+            )
+        except SdpError:
+            log.info("outbound call to %s: the trunk answered with unusable SDP", call.number)
+        ok = make_response(call.agent_request, 200, to_tag=call.agent_tag)
+        ok.headers.add("Contact", self.endpoint.contact())
+        ok.headers.add("Content-Type", SDP)
+        ok.body = call.agent_answer
+        call.agent_dialog = uas_dialog(call.agent_request, call.agent_tag)
+        self.endpoint.respond(call.agent_key, ok)
+        self._by_agent_key.pop(call.agent_key, None)
+        call.bridge = Bridge(call.agent_rtp, call.trunk_rtp)
+        call.bridge.start()
+        log.info("outbound call: %s answered agent %s", call.number, call.agent)
+
+    def _refused(self, call: OutboundCall, status: int, reason: str) -> None:
+        """The number did not take the call: the phone hears why (486 busy, 404, 480…)."""
+        relayed = status if 400 <= status < 700 and status not in (401, 407) else 480
+        self.endpoint.respond(
+            call.agent_key, make_response(call.agent_request, relayed, reason, to_tag=call.agent_tag)
+        )
+        log.info("outbound call: %s refused (%s %s) for agent %s", call.number, status, reason, call.agent)
+        self._end(call)
+
+    # -- in the dialogs ------------------------------------------------------------------------
+
+    def in_dialog(self, request: Request, key: Key | None) -> bool:
+        """ACK and BYE (and the rest) in one of our outbound calls; False when the request is not ours."""
+        found = self._by_call_id.get(request.call_id)
+        if found is None:
+            return False
+        call, side = found
+        if request.method == "ACK":
+            return True
+        dialog = call.agent_dialog if side == "agent" else call.trunk_dialog
+        if dialog is None or key is None:
+            return False
+        try:
+            dialog.check_incoming(request)
+        except DialogError as exc:
+            self.endpoint.respond(key, make_response(request, exc.status))
+            return True
+        if request.method == "BYE":
+            self.endpoint.respond(key, make_response(request, 200))
+            dialog.move(DialogState.TERMINATED)
+            other = call.trunk_dialog if side == "agent" else call.agent_dialog
+            peer = call.trunk_peer if side == "agent" else call.agent_peer
+            self._bye(other, peer)
+            self._end(call)
+        else:  # re-INVITEs (hold) keep the media as it is, INFO is taken; the rest is not done here
+            self.endpoint.respond(key, make_response(request, 200 if request.method == "INFO" else 501))
+        return True
+
+    def _bye(self, dialog: Dialog | None, peer: Hashable) -> None:
+        if dialog is None or dialog.state is DialogState.TERMINATED:
+            return
+        bye = dialog.request("BYE", via=self.endpoint.via(peer))
+        dialog.move(DialogState.TERMINATED)
+        self.endpoint.send_request(bye, peer)
+
+    def _cancel_trunk(self, call: OutboundCall) -> None:
+        invite = call.trunk_invite
+        cancel = Request(method="CANCEL", uri=invite.uri)
+        for name in ("Via", "From", "To", "Call-ID", "Max-Forwards"):
+            cancel.headers.add(name, invite.headers.get(name) or "")
+        cancel.headers.add("CSeq", f"{invite.cseq().number} CANCEL")
+        self.endpoint.send_request(cancel, call.trunk_peer)
+
+    # -- the floor -----------------------------------------------------------------------------
+
+    def _pause(self, call: OutboundCall) -> None:
+        """No call is offered to an agent on the phone: paused ``outbound`` until the call ends."""
+        floor = self.endpoint.floor(call.tenant_id)
+        record = floor.floor.acd.agents.get(call.agent)
+        if record is None or record.state is AgentState.LOGGED_OUT:
+            return
+        call.restore = (record.state, record.reason)
+        floor.handle(AgentPaused(call.agent, OUTBOUND))
+
+    def _resume(self, call: OutboundCall) -> None:
+        if call.restore is None:
+            return
+        state, reason = call.restore
+        floor = self.endpoint.floor(call.tenant_id)
+        record = floor.floor.acd.agents.get(call.agent)
+        if record is None or OUTBOUND not in (record.reason, record.pending_pause):
+            return  # the agent (or a supervisor) changed their state meanwhile: theirs stands
+        if state is AgentState.PAUSED and reason is not None:
+            floor.handle(AgentPaused(call.agent, reason))
+        else:
+            floor.handle(AgentReady(call.agent))
+
+    def _end(self, call: OutboundCall) -> None:
+        if call.over:
+            return
+        call.over = True
+        if call.bridge is not None:
+            call.bridge.stop()
+        call.agent_rtp.close()
+        call.trunk_rtp.close()
+        self._by_agent_key.pop(call.agent_key, None)
+        for call_id in (call.agent_request.call_id, call.trunk_invite.call_id):
+            self._by_call_id.pop(call_id, None)
+        self._resume(call)
