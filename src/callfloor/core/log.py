@@ -28,6 +28,7 @@ class InteractionEventType(StrEnum):
     DROPPED = "dropped"
     HELD = "held"
     RESUMED = "resumed"
+    IVR_ENDED = "ivr_ended"
 
 
 class AgentEventType(StrEnum):
@@ -68,6 +69,10 @@ class LogEntry:
     - ``transferred``: interaction, queue, ``wait_s``; ``reason="overflow"`` (left this queue for
       its overflow queue) or ``reason="agent"`` (transferred by ``agent`` after answering).
     - ``held`` / ``resumed``: interaction, queue, agent; ``resumed`` carries ``hold_s``.
+    - ``ivr_ended``: interaction, ``wait_s`` (time in the IVR), ``reason``: the call ended in the
+      IVR, before any queue: ``caller_hung_up``, ``hangup`` (the flow's goodbye) or ``no_choice``
+      (a menu's tries ran out with no fallback). A call that reaches a queue has ``enqueued``
+      instead, and the KPIs of queues do not count these.
     - ``wrapup_started``: interaction, queue, agent, ``talk_s``.
     - ``completed``: interaction, queue, agent, ``talk_s`` (hold included), ``wrap_s``, ``hold_s``
       (handle time = talk + wrap); ``reason="transfer"`` when the agent's part ended with a

@@ -64,6 +64,10 @@ class LiveFloor:
                 self._execute(self.tenant_id, action)
         self._rearm()
 
+    def record(self, entry: LogEntry) -> None:
+        """Commit an entry that comes from outside the floor: the IVR's, for a call that ended there."""
+        self._store(entry)
+
     def _store(self, entry: LogEntry) -> None:
         with self._sessions.begin() as session:
             scope = TenantScope(session, self.tenant_id)

@@ -4,6 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from callfloor.core.actions import Append
+from callfloor.core.config import Channel
 from callfloor.core.ivr import IllegalInput
 from callfloor.core.ivr.flow import Flow, Hangup, Language, Menu, Play, Queue
 from callfloor.core.ivr.session import (
@@ -15,6 +17,22 @@ from callfloor.core.ivr.session import (
     SetLanguage,
     StopPrompts,
 )
+from callfloor.core.log import InteractionEventType, LogEntry
+
+
+def ended(at: float, wait_s: float, reason: str, interaction: str = "") -> Append:
+    """The log entry of a call that ends in the IVR."""
+    return Append(
+        LogEntry(
+            at,
+            InteractionEventType.IVR_ENDED,
+            interaction,
+            channel=Channel.CALL,
+            wait_s=wait_s,
+            reason=reason,
+        )
+    )
+
 
 DEMO = Flow.checked(
     "accueil",
@@ -76,7 +94,7 @@ def test_silence_retries_then_falls_back() -> None:
     ivr.prompt_done(16.0)
     # Third failure of three tries, no fallback: goodbye, then hung up.
     assert ivr.on_deadline(21.0) == [PlayPrompts(("goodbye",), barge_in=False)]
-    assert ivr.prompt_done(23.0) == [Disconnect("no_choice")]
+    assert ivr.prompt_done(23.0) == [ended(23.0, 23.0, "no_choice"), Disconnect("no_choice")]
     assert ivr.done
 
 
@@ -86,7 +104,18 @@ def test_a_hangup_node_says_goodbye_first() -> None:
     ivr.digit("1", 0.5)
     ivr.prompt_done(1.0)  # French by type-ahead, then the main menu
     assert ivr.digit("9", 2.0) == [StopPrompts(), PlayPrompts(("goodbye",), barge_in=False)]
-    assert ivr.prompt_done(3.0) == [Disconnect("hangup")]
+    assert ivr.prompt_done(3.0) == [ended(3.0, 3.0, "hangup"), Disconnect("hangup")]
+
+
+def test_a_caller_who_hangs_up_in_the_ivr_leaves_a_record() -> None:
+    ivr = IvrSession(DEMO, "fr", "call-1")
+    ivr.start(100.0)
+    ivr.prompt_done(103.0)
+    ivr.prompt_done(107.0)  # the language menu waits for a key
+    assert ivr.caller_hung_up(108.5) == [ended(108.5, 8.5, "caller_hung_up", "call-1")]
+    assert ivr.done and ivr.next_deadline() is None
+    with pytest.raises(IllegalInput):
+        ivr.caller_hung_up(109.0)  # once
 
 
 def test_inputs_out_of_turn_are_named_errors() -> None:
@@ -106,8 +135,10 @@ def test_any_caller_leaves_the_ivr_in_a_bounded_walk(steps: list[tuple[str, str]
     now = 0.0
     out: list[IvrAction] = ivr.start(now)
     ends: list[IvrAction] = []
+    records: list[IvrAction] = []
     for kind, key in [*steps, *[("wait", "")] * 40]:  # then the caller goes quiet
         ends += [a for a in out if isinstance(a, EnterQueue | Disconnect)]
+        records += [a for a in out if isinstance(a, Append)]
         if ivr.done:
             break
         now += 1.0
@@ -122,4 +153,7 @@ def test_any_caller_leaves_the_ivr_in_a_bounded_walk(steps: list[tuple[str, str]
     assert len(ends) == 1
     if isinstance(ends[0], EnterQueue):
         assert ends[0].queue in {"ventes", "sav", "accueil"}
+        assert records == []  # the floor logs it from its enqueued on
+    else:
+        assert len(records) == 1  # a call that ends here has its record
     assert ivr.trail[0] == "welcome"

@@ -188,3 +188,24 @@ def test_caller_digits_arrive_by_sip_info_and_rfc4733(live_sip: LiveSip, tmp_pat
         p.read_text(errors="replace") for p in tmp_path.glob("*errors.log")
     )
     assert keyed == ["5", "1"]
+
+
+def test_a_caller_who_hangs_up_in_the_ivr_leaves_a_record(
+    live_sip: LiveSip, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    command = [
+        "sipp", f"127.0.0.1:{live_sip.port}", "-i", "127.0.0.1", "-p", "0", "-mi", "127.0.0.1", "-mp", "0",
+        "-m", "1", "-s", "0800100100", "-d", "2000", "-sf", str(DATA / "sipp" / "call.xml"),
+        "-timeout", "30s", "-timeout_error", "-nostdin", "-trace_err",
+    ]  # fmt: skip
+    caller = subprocess.run(
+        command, check=False, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=40
+    )
+    assert caller.returncode == 0
+    assert wait_for(lambda: live_sip.call(lambda: not live_sip.endpoint.calls.calls), 5)
+    with sessions() as session:
+        entries = session.scalars(
+            select(InteractionEvent).where(InteractionEvent.interaction_id.is_not(None))
+        ).all()
+    assert [(e.type, e.payload["reason"]) for e in entries] == [("ivr_ended", "caller_hung_up")]
+    assert 1.5 < entries[0].payload["wait_s"] < 10  # the caller heard the welcome for about 2 s

@@ -179,3 +179,10 @@ def _menu_problems(name: str, menu: Menu) -> list[FlowProblem]:
     if menu.timeout_s <= 0:
         problems.append(FlowProblem(name, "timeout_s", "must be more than 0 seconds"))
     return problems
+
+
+def welcome_then_queue(queue: str) -> Flow:
+    """The flow of a number that leads straight to a queue: the welcome, then the queue."""
+    return Flow.checked(
+        f"queue:{queue}", "welcome", {"welcome": Play(("welcome",), "queue"), "queue": Queue(queue)}
+    )

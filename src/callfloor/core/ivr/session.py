@@ -7,6 +7,10 @@ says until when) and ``done`` (the call left for a queue, or was hung up). Moves
 from (state, input) to a handler; an input the table does not list raises
 :class:`~callfloor.core.ivr.IllegalInput`, so a driver's mistake has a name.
 
+A call that ends in the IVR (the caller hangs up, or the flow hangs up) leaves an
+``ivr_ended`` entry for the interaction log, so that every call has its record; one that
+reaches a queue leaves it to the floor, whose ``enqueued`` follows.
+
 Keys pressed during a ``play`` node are kept and answer the next menu at once (type-ahead,
 as callers who know the menu expect); a key during a menu's prompt stops it (barge-in). Each
 input returns the actions that follow from it, in order.
@@ -17,8 +21,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import ClassVar
 
+from callfloor.core.actions import Append
+from callfloor.core.config import Channel
 from callfloor.core.ivr import IllegalInput
 from callfloor.core.ivr.flow import Flow, Hangup, Language, Menu, Node, Play, Queue
+from callfloor.core.log import InteractionEventType, LogEntry
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +62,7 @@ class Disconnect:
     reason: str
 
 
-IvrAction = PlayPrompts | StopPrompts | SetLanguage | EnterQueue | Disconnect
+IvrAction = PlayPrompts | StopPrompts | SetLanguage | EnterQueue | Disconnect | Append
 
 
 class State(StrEnum):
@@ -75,8 +82,11 @@ class IvrSession:
 
     TABLE: ClassVar[dict[tuple[State, str], Handler]] = {}
 
-    def __init__(self, flow: Flow, language: str) -> None:
+    def __init__(self, flow: Flow, language: str, interaction: str = "") -> None:
+        """``interaction`` names the call in the log entry of a call that ends here."""
         self.flow = flow
+        self.interaction = interaction
+        self.started = 0.0
         self.language = language
         self.state = State.START
         self.trail: list[str] = []
@@ -102,6 +112,10 @@ class IvrSession:
         """The caller pressed ``key`` (RFC 4733 or SIP INFO)."""
         return self._input("digit", key, now)
 
+    def caller_hung_up(self, now: float) -> list[IvrAction]:
+        """The caller left while in the IVR."""
+        return self._input("hung_up", "", now)
+
     def next_deadline(self) -> float | None:
         """When a menu stops waiting for a key, if it is waiting."""
         return self._deadline
@@ -126,7 +140,19 @@ class IvrSession:
     # -- transitions ----------------------------------------------------------------------------
 
     def _on_start(self, _key: str, now: float) -> list[IvrAction]:
+        self.started = now
         return self._goto(self.flow.start, now)
+
+    def _on_hung_up(self, _key: str, now: float) -> list[IvrAction]:
+        return self._ended("caller_hung_up", now)
+
+    def _ended(self, reason: str, now: float) -> list[IvrAction]:
+        self.state, self._deadline = State.DONE, None
+        entry = LogEntry(
+            now, InteractionEventType.IVR_ENDED, self.interaction, channel=Channel.CALL,
+            wait_s=now - self.started, reason=reason,
+        )  # fmt: skip
+        return [Append(entry)]
 
     def _on_prompt_done(self, _key: str, now: float) -> list[IvrAction]:
         node = self._node
@@ -135,8 +161,8 @@ class IvrSession:
         if isinstance(node, Menu):
             self.state, self._deadline = State.WAITING, now + node.timeout_s
             return []
-        self.state = State.DONE  # a hangup node's goodbye, or a menu's after its last try
-        return [Disconnect(self._end_reason)]
+        # A hangup node's goodbye, or a menu's after its last try, has been said.
+        return [*self._ended(self._end_reason, now), Disconnect(self._end_reason)]
 
     def _on_typed_ahead(self, key: str, _now: float) -> list[IvrAction]:
         self._typed.append(key)
@@ -205,4 +231,6 @@ IvrSession.TABLE = {
     (State.PLAYING, "digit"): IvrSession._on_key,
     (State.WAITING, "digit"): IvrSession._on_menu_key,
     (State.WAITING, "timeout"): IvrSession._on_timeout,
+    (State.PLAYING, "hung_up"): IvrSession._on_hung_up,
+    (State.WAITING, "hung_up"): IvrSession._on_hung_up,
 }

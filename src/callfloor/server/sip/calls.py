@@ -39,7 +39,7 @@ from typing import Protocol
 
 from callfloor.core.acd import AcdError
 from callfloor.core.acd.model import AgentState
-from callfloor.core.actions import Action, Bridge, CancelRing, Hangup, Notify, Ring
+from callfloor.core.actions import Action, Append, Bridge, CancelRing, Hangup, Notify, Ring
 from callfloor.core.events import (
     AgentAnswered,
     AgentHungUp,
@@ -56,6 +56,7 @@ from callfloor.core.events import (
 )
 from callfloor.core.floor import Floor
 from callfloor.core.ivr import IllegalInput
+from callfloor.core.ivr.flow import welcome_then_queue
 from callfloor.core.ivr.session import (
     EnterQueue,
     IvrAction,
@@ -64,6 +65,7 @@ from callfloor.core.ivr.session import (
     SetLanguage,
     StopPrompts,
 )
+from callfloor.core.log import LogEntry
 from callfloor.core.sip import ParseError
 from callfloor.core.sip.dialog import Dialog, DialogError, DialogState, uac_dialog, uas_dialog
 from callfloor.core.sip.layer import Key
@@ -208,6 +210,9 @@ class FloorLike(Protocol):
 
     def apply(self, event: Event) -> list[Action]:
         """Apply an event now; an illegal one raises :class:`AcdError`."""
+
+    def record(self, entry: LogEntry) -> None:
+        """Commit a log entry from outside the floor (the IVR's)."""
 
 
 class BindingLike(Protocol):
@@ -372,11 +377,9 @@ class CallManager:
         if self._sweep is None and self.rtp_timeout_s > 0:
             self._sweep = loop.call_later(min(5.0, self.rtp_timeout_s / 4), self._check_media)
         rtp.on_digit = lambda digit: self._digit(call, digit)
-        if route.flow is not None:
-            call.ivr = IvrSession(route.flow, call.language)
-            self._run_ivr(call, call.ivr.start(loop.time()))
-        else:
-            call.player.play([self._prompt(call, "welcome")], on_done=lambda: self._welcomed(call))
+        flow = route.flow or welcome_then_queue(route.queue or "")
+        call.ivr = IvrSession(flow, call.language, call.id)
+        self._run_ivr(call, call.ivr.start(time.time()))
 
     # -- the IVR ---------------------------------------------------------------------------------
 
@@ -395,7 +398,9 @@ class CallManager:
                 call.language = action.language
             elif isinstance(action, EnterQueue):
                 call.queue = action.queue
-                self._welcomed(call)  # the recording notice when the queue records, then the queue
+                self._entering_queue(call)
+            elif isinstance(action, Append):
+                self.endpoint.floor(call.tenant_id).record(action.entry)
             else:
                 log.info("call %s: the IVR hangs up (%s)", call.id, action.reason)
                 self._hung_up(call, "caller", bye=True)
@@ -405,7 +410,7 @@ class CallManager:
         if call.over or call.ivr is None or call.ivr.done:
             return
         try:
-            actions = feed(call.ivr, asyncio.get_running_loop().time())
+            actions = feed(call.ivr, time.time())  # the log's clock, as the floor's
         except IllegalInput as exc:  # a late input: the driver's slip, named, and the call goes on
             log.warning("call %s: IVR input refused: %s", call.id, exc)
             return
@@ -423,12 +428,14 @@ class CallManager:
             call.ivr_timer = None
         deadline = call.ivr.next_deadline() if call.ivr is not None and not call.over else None
         if deadline is not None:
-            call.ivr_timer = asyncio.get_running_loop().call_at(
-                deadline, self._ivr_input, call, lambda ivr, now: ivr.on_deadline(now)
-            )
+            loop = asyncio.get_running_loop()
+            call.ivr_timer = loop.call_at(
+                loop.time() + max(0.0, deadline - time.time()),
+                self._ivr_input, call, lambda ivr, now: ivr.on_deadline(now),
+            )  # fmt: skip
 
-    def _welcomed(self, call: Call) -> None:
-        """After the welcome: the recording notice when the queue records, then the queue."""
+    def _entering_queue(self, call: Call) -> None:
+        """Out of the IVR: the recording notice when the queue records, then the queue."""
         if call.over:
             return
         call.recording = self.recordings.policy(call.tenant_id, call.queue) if self.recordings else None
@@ -574,6 +581,8 @@ class CallManager:
             self._bye(call.caller)
         self._drop_consult(call)
         if side == "caller":
+            if call.ivr is not None and not call.ivr.done:  # the record of a call that ends in the IVR
+                self._ivr_input(call, lambda ivr, now: ivr.caller_hung_up(now))
             if call.agent_leg is not None and call.agent_leg.answered:
                 self._bye(call.agent_leg)
             if call.enqueued:  # hanging up during the welcome prompt concerns nobody on the floor
