@@ -53,7 +53,7 @@ from importlib import metadata
 from pathlib import Path
 
 HOST = "127.0.0.1"
-NUMBER = "3900"  # the demo tenant's short number, straight to queue "accueil" (no IVR)
+NUMBER = "3900"  # the demo tenant's short number: the welcome, then queue "accueil" (no menu)
 SCENARIO = Path(__file__).parent / "data" / "cps_uac.xml"
 BIN = Path(sys.executable).parent
 SIPP = shutil.which("sipp") or "sipp"  # Debian's sip-tester
