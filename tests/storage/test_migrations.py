@@ -25,6 +25,17 @@ def _insert_tenant(connection: Connection) -> None:
     )
 
 
+def _insert_queue(connection: Connection) -> None:
+    """Queue 1 of tenant 1, ``q``, in SQL too."""
+    connection.execute(
+        text(
+            "INSERT INTO queues (tenant_id, name, strategy, priority, service_level_s,"
+            " service_level_percent, service_level_definition, short_abandon_s, wrap_up_s)"
+            " VALUES (1, 'q', 'longest_idle', 0, 20, 80, 'offered', 5, 0)"
+        )
+    )
+
+
 def test_migrated_schema_matches_models(engine: Engine) -> None:
     with engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
@@ -53,13 +64,7 @@ def test_recordings_upgrade_keeps_queues_and_their_skills(backend: str, tmp_path
         upgrade(engine, "0003")
         with engine.begin() as connection:
             _insert_tenant(connection)
-            connection.execute(
-                text(
-                    "INSERT INTO queues (tenant_id, name, strategy, priority, service_level_s,"
-                    " service_level_percent, service_level_definition, short_abandon_s, wrap_up_s)"
-                    " VALUES (1, 'q', 'longest_idle', 0, 20, 80, 'offered', 5, 0)"
-                )
-            )
+            _insert_queue(connection)
             connection.execute(text("INSERT INTO skills (tenant_id, name, description) VALUES (1, 'fr', '')"))
             connection.execute(
                 text(
@@ -110,13 +115,7 @@ def test_ivr_flows_upgrade_keeps_numbers_and_downgrade_drops_flows(backend: str,
         upgrade(engine, "0005")
         with engine.begin() as connection:
             _insert_tenant(connection)
-            connection.execute(
-                text(
-                    "INSERT INTO queues (tenant_id, name, strategy, priority, service_level_s,"
-                    " service_level_percent, service_level_definition, short_abandon_s, wrap_up_s)"
-                    " VALUES (1, 'q', 'longest_idle', 0, 20, 80, 'offered', 5, 0)"
-                )
-            )
+            _insert_queue(connection)
             connection.execute(
                 text(
                     "INSERT INTO numbers (tenant_id, number, queue_id, description) VALUES (1, '3900', 1, '')"

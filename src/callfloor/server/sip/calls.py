@@ -72,7 +72,7 @@ from callfloor.core.sip.layer import Key
 from callfloor.core.sip.message import Request, Response
 from callfloor.core.sip.offer_answer import accept_answer, answer, offer
 from callfloor.core.sip.responses import make_response
-from callfloor.core.sip.sdp import SdpError
+from callfloor.core.sip.sdp import SdpError, SessionDescription
 from callfloor.core.sip.sdp_parser import parse_sdp
 from callfloor.core.sip.uri import parse_name_addr, parse_uri
 from callfloor.prompts import prompt_path
@@ -287,6 +287,35 @@ def dtmf_relay(request: Request) -> str | None:
 DTMF_KEYS = frozenset("0123456789*#ABCD")
 
 
+async def answered_media(
+    request: Request, host: str, ports: PortAllocator
+) -> tuple[RtpSession, SessionDescription]:
+    """An RTP session for the peer's SDP offer, set to what we answer (RFC 3264 §6), and our answer.
+
+    :class:`SdpError` when the offer is malformed or shares no codec with us; nothing is left open.
+    """
+    remote = parse_sdp(request.body)
+    rtp = await RtpSession.open(host, ports)
+    try:
+        ours, negotiated = answer(
+            remote,
+            local_address=host,
+            local_port=rtp.local_port,
+            session_id=int(time.time()),
+            session_version=1,
+        )
+    except SdpError:
+        rtp.close()
+        raise
+    rtp.set_remote(negotiated)
+    return rtp, ours
+
+
+def refused_offer(request: Request, exc: SdpError) -> Response:
+    """The answer to an INVITE whose offer we cannot take: 400 or 488, with the reason."""
+    return make_response(request, exc.status, f"Not Acceptable: {exc.reason}"[:80])
+
+
 def new_tag() -> str:
     """A dialog tag (RFC 3261 §19.3: at least 32 bits of randomness)."""
     return secrets.token_hex(6)
@@ -331,27 +360,14 @@ class CallManager:
 
     async def _answer(self, request: Request, key: Key, peer: Hashable, route: Route) -> None:
         try:
-            remote = parse_sdp(request.body)
+            rtp, ours = await answered_media(request, self.media_host, self.ports)
         except SdpError as exc:
             self._pending.pop(key, None)
-            self.endpoint.respond(
-                key, make_response(request, exc.status, f"Not Acceptable: {exc.reason}"[:80])
-            )
+            self.endpoint.respond(key, refused_offer(request, exc))
             return
-        rtp = await RtpSession.open(self.media_host, self.ports)
         if self._pending.pop(key, None) is None:  # CANCELled while we opened the media
             rtp.close()
             return
-        try:
-            ours, negotiated = answer(
-                remote, local_address=self.media_host, local_port=rtp.local_port,
-                session_id=int(time.time()), session_version=1,
-            )  # fmt: skip
-        except SdpError as exc:
-            rtp.close()
-            self.endpoint.respond(key, make_response(request, exc.status, "Not Acceptable Here"))
-            return
-        rtp.set_remote(negotiated)
         tag = new_tag()
         ok = make_response(request, 200, to_tag=tag)
         ok.headers.add("Contact", self.endpoint.contact())

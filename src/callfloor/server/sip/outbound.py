@@ -29,14 +29,14 @@ from callfloor.core.sip.dialog import Dialog, DialogError, DialogState, uac_dial
 from callfloor.core.sip.digest import DigestParseError
 from callfloor.core.sip.layer import Key
 from callfloor.core.sip.message import Request, Response
-from callfloor.core.sip.offer_answer import accept_answer, answer, offer
+from callfloor.core.sip.offer_answer import accept_answer, offer
 from callfloor.core.sip.responses import make_response
 from callfloor.core.sip.sdp import SdpError
 from callfloor.core.sip.sdp_parser import parse_sdp
 from callfloor.server.media.bridge import Bridge
 from callfloor.server.media.ports import PortAllocator
 from callfloor.server.media.session import RtpSession
-from callfloor.server.sip.calls import SDP, Signalling, new_tag, spawn
+from callfloor.server.sip.calls import SDP, Signalling, answered_media, new_tag, refused_offer, spawn
 from callfloor.server.sip.trunks import TrunkConfig
 
 log = logging.getLogger(__name__)
@@ -120,28 +120,16 @@ class OutboundCalls:
     async def _dial(self, request: Request, key: Key, peer: Hashable, dialing: Dialing) -> None:
         tenant_id, agent, number, trunk = dialing.tenant_id, dialing.agent, dialing.number, dialing.trunk
         try:
-            remote = parse_sdp(request.body)
-            agent_rtp = await RtpSession.open(self.media_host, self.ports)
+            agent_rtp, ours = await answered_media(request, self.media_host, self.ports)
         except SdpError as exc:
             self._opening.pop(key, None)
-            self.endpoint.respond(key, make_response(request, exc.status, "Not Acceptable Here"))
-            return
-        try:
-            ours, negotiated = answer(
-                remote, local_address=self.media_host, local_port=agent_rtp.local_port,
-                session_id=int(time.time()), session_version=1,
-            )  # fmt: skip
-        except SdpError as exc:
-            agent_rtp.close()
-            self._opening.pop(key, None)
-            self.endpoint.respond(key, make_response(request, exc.status, "Not Acceptable Here"))
+            self.endpoint.respond(key, refused_offer(request, exc))
             return
         trunk_rtp = await RtpSession.open(self.media_host, self.ports)
         if self._opening.pop(key, None) is None:  # the agent hung up while we opened the media
             agent_rtp.close()
             trunk_rtp.close()
             return
-        agent_rtp.set_remote(negotiated)
         call = OutboundCall(
             tenant_id, agent, number, trunk, request, key, peer, agent_rtp, ours.to_bytes(), trunk_rtp,
             self._invite(trunk, number, trunk_rtp),
