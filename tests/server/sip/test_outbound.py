@@ -55,7 +55,10 @@ def _agent_state(live: LiveSip, extension: str) -> tuple[AgentState, str | None]
     return state
 
 
-def test_an_agent_calls_a_customer_through_the_trunk(live_sip: LiveSip, tmp_path: Path) -> None:
+@pytest.mark.parametrize("scenario", ["agent_dials.xml", "agent_dials_hold.xml"])
+def test_an_agent_calls_a_customer_through_the_trunk(
+    live_sip: LiveSip, tmp_path: Path, scenario: str
+) -> None:
     port = _free_port()
     provider = _provider(tmp_path, port)
     trunk = Config(
@@ -67,7 +70,7 @@ def test_an_agent_calls_a_customer_through_the_trunk(live_sip: LiveSip, tmp_path
     assert register.wait(timeout=20) == 0, _errors(tmp_path)
     assert _agent_state(live_sip, "1001") == (AgentState.READY, None)
     phone = _sipp(
-        live_sip, "agent_dials.xml", tmp_path, "-s", "06 12 34 56 78".replace(" ", ""), "-d", "3000",
+        live_sip, scenario, tmp_path, "-s", "06 12 34 56 78".replace(" ", ""), "-d", "3000",
         "-au", "1001", "-ap", password,
     )  # fmt: skip
     seen: dict[str, object] = {}

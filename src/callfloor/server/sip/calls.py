@@ -311,6 +311,24 @@ async def answered_media(
     return rtp, ours
 
 
+def answer_reinvite(endpoint: "Signalling", request: Request, key: Key, rtp: RtpSession, host: str) -> None:
+    """Answer a re-INVITE (a refresh, or hold from the phone: RFC 3264 §8.4) on the leg's RTP session."""
+    try:
+        ours, negotiated = answer(
+            parse_sdp(request.body), local_address=host, local_port=rtp.local_port,
+            session_id=int(time.time()), session_version=2,
+        )  # fmt: skip
+    except SdpError as exc:
+        endpoint.respond(key, make_response(request, exc.status))
+        return
+    rtp.set_remote(negotiated)
+    ok = make_response(request, 200)
+    ok.headers.add("Contact", endpoint.contact())
+    ok.headers.add("Content-Type", SDP)
+    ok.body = ours.to_bytes()
+    endpoint.respond(key, ok)
+
+
 def refused_offer(request: Request, exc: SdpError) -> Response:
     """The answer to an INVITE whose offer we cannot take: 400 or 488, with the reason."""
     return make_response(request, exc.status, f"Not Acceptable: {exc.reason}"[:80])
@@ -554,7 +572,7 @@ class CallManager:
         elif request.method == "INVITE":  # a refresh or hold from the phone: keep our media as it is
             if side == "caller":
                 call.caller_holding = any(d in request.body for d in (b"a=sendonly", b"a=inactive"))
-            self._reinvite(request, key, leg)
+            answer_reinvite(self.endpoint, request, key, leg.rtp, self.media_host)
         elif request.method == "REFER" and side == "agent":
             self._refer(call, leg, request, key)
         else:
@@ -562,22 +580,6 @@ class CallManager:
                 self._digit(call, digit)
             self.endpoint.respond(key, make_response(request, 200 if request.method == "INFO" else 501))
         return True
-
-    def _reinvite(self, request: Request, key: Key, leg: Leg) -> None:
-        try:
-            ours, negotiated = answer(
-                parse_sdp(request.body), local_address=self.media_host, local_port=leg.rtp.local_port,
-                session_id=int(time.time()), session_version=2,
-            )  # fmt: skip
-        except SdpError as exc:
-            self.endpoint.respond(key, make_response(request, exc.status))
-            return
-        leg.rtp.set_remote(negotiated)
-        ok = make_response(request, 200)
-        ok.headers.add("Contact", self.endpoint.contact())
-        ok.headers.add("Content-Type", SDP)
-        ok.body = ours.to_bytes()
-        self.endpoint.respond(key, ok)
 
     def _hung_up(self, call: Call, side: str, *, bye: bool = False) -> None:
         floor = self.endpoint.floor(call.tenant_id)

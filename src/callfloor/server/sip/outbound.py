@@ -36,7 +36,15 @@ from callfloor.core.sip.sdp_parser import parse_sdp
 from callfloor.server.media.bridge import Bridge
 from callfloor.server.media.ports import PortAllocator
 from callfloor.server.media.session import RtpSession
-from callfloor.server.sip.calls import SDP, Signalling, answered_media, new_tag, refused_offer, spawn
+from callfloor.server.sip.calls import (
+    SDP,
+    Signalling,
+    answer_reinvite,
+    answered_media,
+    new_tag,
+    refused_offer,
+    spawn,
+)
 from callfloor.server.sip.trunks import TrunkConfig
 
 log = logging.getLogger(__name__)
@@ -299,7 +307,10 @@ class OutboundCalls:
             peer = call.trunk_peer if side == "agent" else call.agent_peer
             self._bye(other, peer)
             self._end(call)
-        else:  # re-INVITEs (hold) keep the media as it is, INFO is taken; the rest is not done here
+        elif request.method == "INVITE":  # a refresh, or hold from one side: answered on that leg
+            rtp = call.agent_rtp if side == "agent" else call.trunk_rtp
+            answer_reinvite(self.endpoint, request, key, rtp, self.media_host)
+        else:  # INFO is taken; the rest (REFER…) is not done on outbound calls yet
             self.endpoint.respond(key, make_response(request, 200 if request.method == "INFO" else 501))
         return True
 
