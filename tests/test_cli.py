@@ -106,6 +106,7 @@ def test_up_serves_demo_and_export_edit_import_shows_through_api(
     assert "/api/health" in printed
     password = _printed_password(printed, "admin@demo.example")
     assert _printed_password(printed, "1001")  # the agents' SIP passwords are printed too
+    assert "+33800100100 (IVR flow accueil), 3900 (queue accueil)" in printed  # what to dial
     token = httpx.post(
         f"{base}/api/auth/login", json={"email": "admin@demo.example", "password": password}, timeout=10
     ).json()["access_token"]

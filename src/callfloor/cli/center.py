@@ -7,9 +7,10 @@ from typing import Annotated
 import typer
 from pydantic import SecretStr, ValidationError
 from rich.table import Table
+from sqlalchemy.orm import Session, sessionmaker
 
 from callfloor.center.apply import IssuedSecret, apply_user
-from callfloor.center.demo import read_logins, save_logins, seed_demo
+from callfloor.center.demo import DEMO_SLUG, read_logins, save_logins, seed_demo
 from callfloor.center.schema import UserSpec
 from callfloor.center.transfer import dump_center, export_center, import_center
 from callfloor.cli.base import app, console, fail, user_app
@@ -18,6 +19,7 @@ from callfloor.settings import Settings
 from callfloor.storage import NotFoundError, StorageError
 from callfloor.storage.db import make_engine, session_factory
 from callfloor.storage.migrate import upgrade
+from callfloor.storage.models import Number
 from callfloor.storage.passwords import MIN_PASSWORD_LENGTH, Passwords
 from callfloor.storage.platform import Platform
 from callfloor.storage.repositories import audit
@@ -68,7 +70,25 @@ def up() -> None:
     console.print(f"Web:    {base}/\nAPI:    {base}/api/docs\nHealth: {base}/api/health", highlight=False)
     sip = f"sip:{settings.sip_host}:{settings.sip_port}"
     console.print(f"SIP:    {sip} (UDP and TCP; phones register their extension there)", highlight=False)
+    if numbers := _demo_numbers(sessions):
+        console.print(f"Call:   {numbers}", highlight=False)
     run(settings)
+
+
+def _demo_numbers(sessions: sessionmaker[Session]) -> str:
+    """The demo tenant's numbers and where they lead, to dial at once."""
+    with sessions() as session:
+        tenant = Platform(session).tenant_by_slug(DEMO_SLUG)
+        if tenant is None:
+            return ""
+        numbers = TenantScope(session, tenant.id).numbers.list()
+        return ", ".join(f"{n.number} ({_destination(n)})" for n in numbers)
+
+
+def _destination(number: Number) -> str:
+    if number.flow is not None:
+        return f"IVR flow {number.flow.name}"
+    return f"queue {number.queue.name}" if number.queue is not None else "nowhere"
 
 
 @app.command()
