@@ -1,8 +1,11 @@
 """Calls through callfloor as a B2BUA: the caller's leg answered by us, the agent's leg placed by us.
 
 Theory of operation. An INVITE to one of a tenant's numbers is answered at once (100 Trying,
-then 200 OK with our SDP): the caller hears the welcome prompt and music on hold while the
-tenant's floor (:class:`callfloor.server.floors.LiveFloor`) queues the call. When the floor rings
+then 200 OK with our SDP): the caller walks the number's IVR flow (a number that leads to a
+queue has the welcome, then the queue), driven by the core's
+:class:`~callfloor.core.ivr.session.IvrSession` on the log's clock; at the flow's queue node
+the caller hears music on hold while the tenant's floor
+(:class:`callfloor.server.floors.LiveFloor`) queues the call. When the floor rings
 an agent, we INVITE the agent's registered phone with an SDP offer of our own; the agent's 200
 becomes ``AgentAnswered`` and the floor's ``Bridge`` joins both RTP sessions. A BYE on either
 side ends the other and tells the floor (``CallerHungUp`` / ``AgentHungUp``). A failed or
