@@ -29,6 +29,7 @@ class InteractionEventType(StrEnum):
     HELD = "held"
     RESUMED = "resumed"
     IVR_ENDED = "ivr_ended"
+    OUTBOUND_ENDED = "outbound_ended"
 
 
 class AgentEventType(StrEnum):
@@ -65,7 +66,11 @@ class LogEntry:
     - ``abandoned``: interaction, queue, ``wait_s``; after a transfer, as ``answered``.
     - ``callback_requested``: interaction, queue, ``wait_s`` (the caller hung up to be called back;
       the interaction keeps its place).
-    - ``dialed``: interaction, queue, agent (a callback is being dialed for the agent).
+    - ``dialed``: interaction, queue, agent (a callback is being dialed for the agent); or, with
+      ``reason="outbound"`` and no queue, an agent's own call out through a trunk.
+    - ``outbound_ended``: interaction, agent, ``talk_s`` (0 when not answered), ``reason``
+      (``answered``, ``busy``, ``no_answer``, ``cancelled``, ``failed``): the end of an agent's
+      own call out. Not counted in the queues' KPIs (it has no queue).
     - ``transferred``: interaction, queue, ``wait_s``; ``reason="overflow"`` (left this queue for
       its overflow queue) or ``reason="agent"`` (transferred by ``agent`` after answering).
     - ``held`` / ``resumed``: interaction, queue, agent; ``resumed`` carries ``hold_s``.

@@ -5,8 +5,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
 from callfloor.core.acd.model import AgentState
+from callfloor.storage.models import InteractionEvent
 from tests.server.conftest import LiveSip
 from tests.server.sip.test_calls import DATA, wait_for
 from tests.server.sip.test_trunks import Config
@@ -57,7 +60,7 @@ def _agent_state(live: LiveSip, extension: str) -> tuple[AgentState, str | None]
 
 @pytest.mark.parametrize("scenario", ["agent_dials.xml", "agent_dials_hold.xml"])
 def test_an_agent_calls_a_customer_through_the_trunk(
-    live_sip: LiveSip, tmp_path: Path, scenario: str
+    live_sip: LiveSip, sessions: sessionmaker[Session], tmp_path: Path, scenario: str
 ) -> None:
     port = _free_port()
     provider = _provider(tmp_path, port)
@@ -102,6 +105,16 @@ def test_an_agent_calls_a_customer_through_the_trunk(
     assert "INVITE sip:+33612345678@127.0.0.1" in sent  # E.164, read in the tenant's country
     assert "From: <sip:+33972000000@127.0.0.1>" in sent  # the trunk's caller ID
     assert 'Authorization: Digest username="0972000000"' in sent
+    with sessions() as session:  # the call's record, committed as it ended
+        entries = session.scalars(
+            select(InteractionEvent).where(InteractionEvent.interaction_id.is_not(None))
+        ).all()
+    assert [(e.type, e.payload["reason"], e.payload["agent"]) for e in entries] == [
+        ("dialed", "outbound", "1001"),
+        ("outbound_ended", "answered", "1001"),
+    ]
+    assert len({e.interaction_id for e in entries}) == 1
+    assert 2 < entries[1].payload["talk_s"] < 15
 
 
 @pytest.mark.parametrize(
@@ -133,4 +146,35 @@ def test_without_credentials_nothing_goes_out(live_sip: LiveSip, tmp_path: Path)
     answers = [m.strip().split("\n")[0] for m in exchanged.split("\n\n") if "CSeq: 2 INVITE" in m]
     answers = [a for a in answers if a.startswith("SIP/2.0")]
     assert answers and all(" 401 " in a for a in answers), answers  # challenged again: it got nowhere
+    assert live_sip.call(lambda: live_sip.endpoint.outbound.calls) == []
+
+
+def test_a_call_the_provider_refuses_is_told_to_the_phone_and_logged(
+    live_sip: LiveSip, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    port = _free_port()
+    provider = _provider(tmp_path, port)  # it checks the trunk password: this one is wrong
+    trunk = Config(1, "operateur", "127.0.0.1", port, "not-the-trunk-secret", register=False)
+    live_sip.call(lambda: live_sip.endpoint.trunks.load([trunk], live_sip.loop.time()))
+    password = live_sip.passwords["1001"]
+    phone = _sipp(
+        live_sip, "agent_dials.xml", tmp_path, "-s", "0612345678", "-au", "1001", "-ap", password, timeout=8
+    )
+    try:
+        assert phone.wait(timeout=30) != 0
+        assert provider.wait(timeout=30) == 0, _errors(tmp_path)  # it answered 403, as it should
+    finally:
+        for process in (phone, provider):
+            if process.poll() is None:
+                process.kill()
+    assert "SIP/2.0 403" in _errors(tmp_path)  # the phone heard the provider's refusal
+    with sessions() as session:
+        entries = session.scalars(
+            select(InteractionEvent).where(InteractionEvent.interaction_id.is_not(None))
+        ).all()
+    assert [(e.type, e.payload["reason"]) for e in entries] == [
+        ("dialed", "outbound"),
+        ("outbound_ended", "failed"),
+    ]
+    assert entries[1].payload["talk_s"] == 0
     assert live_sip.call(lambda: live_sip.endpoint.outbound.calls) == []

@@ -12,18 +12,22 @@ While on such a call the agent is paused on the floor with the reason ``outbound
 call is offered to them; afterwards they go back to what they were doing (ready, or their own
 pause). A call the floor offered them meanwhile stops them dialing: 486.
 
-Manual outbound calls are not interactions of the floor's log yet (the log's KPIs are per
-queue, and these have none): campaigns (issue #8) attach outbound calls to a campaign.
+Each call is an interaction of the log: ``dialed`` (reason ``outbound``) when it goes out, and
+``outbound_ended`` with its outcome and talk time, committed when it ends. The queues' KPIs do
+not count them (they have no queue); campaigns (issue #8) attach outbound calls to a campaign.
 """
 
 import logging
 import secrets
 import time
+import uuid
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 
 from callfloor.core.acd.model import AgentState
+from callfloor.core.config import Channel
 from callfloor.core.events import AgentPaused, AgentReady
+from callfloor.core.log import InteractionEventType, LogEntry
 from callfloor.core.sip.auth import authorization
 from callfloor.core.sip.dialog import Dialog, DialogError, DialogState, uac_dialog, uas_dialog
 from callfloor.core.sip.digest import DigestParseError
@@ -62,6 +66,9 @@ class Dialing:
 
 
 # A phone may dial out unless a call of the floor is its agent's (ringing, talking), logged in or not.
+# What the phone is told, as the outcome the log keeps (RFC 3261 §21.4, §21.6).
+_OUTCOMES = {486: "busy", 600: "busy", 408: "no_answer", 480: "no_answer", 487: "cancelled"}
+
 _MAY_DIAL = frozenset({AgentState.LOGGED_OUT, AgentState.READY, AgentState.PAUSED, AgentState.WRAP_UP})
 
 
@@ -90,6 +97,8 @@ class OutboundCall:
     restore: tuple[AgentState, str | None] | None = None  # the floor state to go back to
     bridge: Bridge | None = None
     started: float = field(default_factory=time.time)
+    answered_at: float | None = None
+    interaction: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     @property
     def trunk_peer(self) -> Hashable:
@@ -143,6 +152,7 @@ class OutboundCalls:
             self._invite(trunk, number, trunk_rtp),
         )  # fmt: skip
         self._pause(call)
+        self._log(call, InteractionEventType.DIALED, reason="outbound")
         self._by_call_id[request.call_id] = (call, "agent")
         self._by_call_id[call.trunk_invite.call_id] = (call, "trunk")
         self._by_agent_key[key] = call
@@ -178,7 +188,7 @@ class OutboundCalls:
             return True  # crossed our 200: the BYE that follows ends the call
         self.endpoint.respond(key, make_response(call.agent_request, 487, to_tag=call.agent_tag))
         self._cancel_trunk(call)
-        self._end(call)
+        self._end(call, "cancelled")
         return True
 
     # -- what the trunk answers ----------------------------------------------------------------
@@ -255,7 +265,7 @@ class OutboundCalls:
         )
         if call.answered:
             return  # a retransmitted 2xx: ACKed again
-        call.answered = True
+        call.answered, call.answered_at = True, time.time()
         try:
             call.trunk_rtp.set_remote(
                 accept_answer(parse_sdp(call.trunk_invite.body), parse_sdp(response.body))
@@ -280,7 +290,7 @@ class OutboundCalls:
             call.agent_key, make_response(call.agent_request, relayed, reason, to_tag=call.agent_tag)
         )
         log.info("outbound call: %s refused (%s %s) for agent %s", call.number, status, reason, call.agent)
-        self._end(call)
+        self._end(call, _OUTCOMES.get(status, "failed"))
 
     # -- in the dialogs ------------------------------------------------------------------------
 
@@ -306,7 +316,7 @@ class OutboundCalls:
             other = call.trunk_dialog if side == "agent" else call.agent_dialog
             peer = call.trunk_peer if side == "agent" else call.agent_peer
             self._bye(other, peer)
-            self._end(call)
+            self._end(call, "answered")
         elif request.method == "INVITE":  # a refresh, or hold from one side: answered on that leg
             rtp = call.agent_rtp if side == "agent" else call.trunk_rtp
             answer_reinvite(self.endpoint, request, key, rtp, self.media_host)
@@ -353,10 +363,21 @@ class OutboundCalls:
         else:
             floor.handle(AgentReady(call.agent))
 
-    def _end(self, call: OutboundCall) -> None:
+    def _log(
+        self, call: OutboundCall, type_: InteractionEventType, reason: str, talk_s: float | None = None
+    ) -> None:
+        entry = LogEntry(
+            time.time(), type_, call.interaction, agent=call.agent, channel=Channel.CALL, talk_s=talk_s,
+            reason=reason,
+        )  # fmt: skip
+        self.endpoint.floor(call.tenant_id).record(entry)
+
+    def _end(self, call: OutboundCall, outcome: str) -> None:
         if call.over:
             return
         call.over = True
+        talk_s = time.time() - call.answered_at if call.answered_at is not None else 0.0
+        self._log(call, InteractionEventType.OUTBOUND_ENDED, reason=outcome, talk_s=talk_s)
         if call.bridge is not None:
             call.bridge.stop()
         call.agent_rtp.close()
