@@ -89,3 +89,17 @@ def test_rfc2543_requests_match_without_a_branch() -> None:
 def test_unknown_transaction_response_from_tu_is_ignored() -> None:
     layer = TransactionLayer()
     assert layer.respond(("s", "nope", "x:", "INVITE"), Response(status=200), 0) == []
+
+
+def test_an_unreachable_peer_fails_its_client_transactions_at_once() -> None:
+    layer = TransactionLayer()
+    elsewhere = ("127.0.0.1", 5099, "tcp")
+    lost, _ = layer.request(request(INVITE.replace(b"z9hG4bKabc", b"z9hG4bKtcp1")), PEER, True, 0)
+    kept, _ = layer.request(request(INVITE.replace(b"z9hG4bKabc", b"z9hG4bKtcp2")), elsewhere, True, 0)
+    layer.receive(request(INVITE.replace(b"z9hG4bKabc", b"z9hG4bKsrv")), PEER, True, 0)  # a server one
+    assert layer.transport_failed(PEER) == [TransactionTimeout(lost)]
+    assert len(layer) == 2  # the other peer's request and the server transaction stay
+    assert layer.transport_failed(PEER) == []
+    later = drain(layer, 100)
+    assert TransactionTimeout(lost) not in later  # failed once, not again by its timer
+    assert TransactionTimeout(kept) in later  # the reachable peer's request times out as usual

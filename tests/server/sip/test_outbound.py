@@ -12,7 +12,7 @@ from callfloor.core.acd.model import AgentState
 from callfloor.storage.models import InteractionEvent
 from tests.server.conftest import LiveSip
 from tests.server.sip.test_calls import DATA, wait_for
-from tests.server.sip.test_trunks import Config
+from tests.server.sip.test_trunks import Config, listening
 
 
 def _free_port() -> int:
@@ -35,13 +35,17 @@ def _sipp(
     return subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def _provider(tmp_path: Path, port: int) -> subprocess.Popen[bytes]:
+def _provider(tmp_path: Path, port: int, transport: str = "udp") -> subprocess.Popen[bytes]:
     command = [
         "sipp", "-i", "127.0.0.1", "-p", str(port), "-mi", "127.0.0.1", "-mp", "0", "-m", "1",
+        "-t", "u1" if transport == "udp" else "t1",
         "-sf", str(DATA / "sipp" / "provider_uas.xml"), "-timeout", "30s", "-timeout_error", "-nostdin",
         "-trace_err", "-trace_msg",
     ]  # fmt: skip
-    return subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if transport == "tcp":
+        assert wait_for(lambda: listening(port), 10), "sipp does not listen on TCP"
+    return process
 
 
 def _errors(tmp_path: Path) -> str:
@@ -58,15 +62,19 @@ def _agent_state(live: LiveSip, extension: str) -> tuple[AgentState, str | None]
     return state
 
 
-@pytest.mark.parametrize("scenario", ["agent_dials.xml", "agent_dials_hold.xml"])
+@pytest.mark.parametrize(
+    ("scenario", "transport"),
+    [("agent_dials.xml", "udp"), ("agent_dials_hold.xml", "udp"), ("agent_dials.xml", "tcp")],
+)
 def test_an_agent_calls_a_customer_through_the_trunk(
-    live_sip: LiveSip, sessions: sessionmaker[Session], tmp_path: Path, scenario: str
+    live_sip: LiveSip, sessions: sessionmaker[Session], tmp_path: Path, scenario: str, transport: str
 ) -> None:
     port = _free_port()
-    provider = _provider(tmp_path, port)
+    provider = _provider(tmp_path, port, transport)
     trunk = Config(
-        1, "operateur", "127.0.0.1", port, "trunk-secret", register=False, caller_id="+33972000000"
-    )
+        1, "operateur", "127.0.0.1", port, "trunk-secret", register=False, caller_id="+33972000000",
+        transport=transport,
+    )  # fmt: skip
     live_sip.call(lambda: live_sip.endpoint.trunks.load([trunk], live_sip.loop.time()))
     password = live_sip.passwords["1001"]
     register = _sipp(live_sip, "register.xml", tmp_path, "-s", "1001", "-au", "1001", "-ap", password)

@@ -5,6 +5,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -37,22 +38,33 @@ class Config:
     prefix: str = ""
 
 
-def provider(tmp_path: Path) -> tuple[subprocess.Popen[bytes], int]:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+def provider(tmp_path: Path, transport: str = "udp") -> tuple[subprocess.Popen[bytes], int]:
+    kind = socket.SOCK_DGRAM if transport == "udp" else socket.SOCK_STREAM
+    with socket.socket(socket.AF_INET, kind) as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     process = subprocess.Popen(
-        ["sipp", "-i", "127.0.0.1", "-p", str(port), "-m", "1", "-sf", str(DATA / "sipp" / "provider_registrar.xml"),
+        ["sipp", "-i", "127.0.0.1", "-p", str(port), "-t", "u1" if transport == "udp" else "t1", "-m", "1",
+         "-sf", str(DATA / "sipp" / "provider_registrar.xml"),
          "-timeout", "20s", "-timeout_error", "-nostdin", "-trace_err"],
         cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
+    if transport == "tcp":  # over TCP nothing is retransmitted: connect only once sipp listens
+        assert wait_for(lambda: listening(port), 10), "sipp does not listen on TCP"
     return process, port
 
 
-def test_a_trunk_registers_with_digest(live_sip: LiveSip, tmp_path: Path) -> None:
-    process, port = provider(tmp_path)
+def listening(port: int) -> bool:
+    """Whether a TCP socket listens on ``port`` (state 0A in /proc/net/tcp), without connecting."""
+    lines = Path("/proc/net/tcp").read_text().splitlines()[1:]
+    return any(f":{port:04X}" in line.split()[1] and line.split()[3] == "0A" for line in lines)
+
+
+@pytest.mark.parametrize("transport", ["udp", "tcp"])
+def test_a_trunk_registers_with_digest(live_sip: LiveSip, tmp_path: Path, transport: str) -> None:
+    process, port = provider(tmp_path, transport)
     trunks = live_sip.endpoint.trunks
-    config = Config(1, "orange", "127.0.0.1", port, "trunk-secret")
+    config = Config(1, "orange", "127.0.0.1", port, "trunk-secret", transport=transport)
     live_sip.call(lambda: trunks.load([config], live_sip.loop.time()))
     try:
         registered = lambda: live_sip.call(lambda: trunks.state(1, "orange")) is RegistrationState.REGISTERED  # noqa: E731
@@ -120,3 +132,16 @@ def test_a_trunk_created_through_the_api_registers_at_once(
     finally:
         if process.poll() is None:
             process.kill()
+
+
+def test_a_tcp_trunk_that_refuses_the_connection_fails_at_once(live_sip: LiveSip) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    trunks = live_sip.endpoint.trunks
+    config = Config(1, "orange", "127.0.0.1", port, "trunk-secret", transport="tcp")
+    live_sip.call(lambda: trunks.load([config], live_sip.loop.time()))
+    failed = lambda: live_sip.call(lambda: trunks.state(1, "orange")) is RegistrationState.FAILED  # noqa: E731
+    assert wait_for(failed, 5)  # not after timer F's 32 s (RFC 3261 §17.1.4)
+    deadline = live_sip.call(trunks.next_deadline)
+    assert isinstance(deadline, float) and deadline - live_sip.loop.time() > 25  # retried later, calmly

@@ -141,6 +141,22 @@ class TransactionLayer:
             return []  # the transaction ended (timed out, or the peer gave up)
         return self._after(key, server.respond(response, now))
 
+    def transport_failed(self, peer: Hashable) -> list[Event]:
+        """``peer`` cannot be reached (a TCP connection refused): its client transactions fail now.
+
+        RFC 3261 §17.1.4: a transport error is reported to the TU at once, as a timeout would be
+        (§8.1.3.1 treats both as a 408 or 503), rather than after timer B or F's 32 s.
+        """
+        failed = [
+            key
+            for key, to in self._peers.items()
+            if to == peer
+            and isinstance(self._transactions[key], InviteClientTransaction | NonInviteClientTransaction)
+        ]
+        for key in failed:
+            del self._transactions[key], self._peers[key]
+        return [TransactionTimeout(key) for key in failed]
+
     def request_of(self, key: Key) -> Request | None:
         """The request that started transaction ``key`` (for CANCEL handling)."""
         transaction = self._transactions.get(key)

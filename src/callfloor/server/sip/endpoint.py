@@ -132,6 +132,10 @@ class SipEndpoint:
             return True
         return False
 
+    def transport_failed(self, peer: Hashable, now: float) -> None:
+        """The transports could not reach ``peer``: what was sent there has failed."""
+        self._events(self.layer.transport_failed(peer), now)
+
     def on_deadline(self, now: float) -> None:
         """Fire the transaction timers due at ``now``, and the trunks' refreshes."""
         self._events(self.layer.on_deadline(now), now)

@@ -1,8 +1,11 @@
 """UDP and TCP on the SIP port, feeding the endpoint and carrying its answers back.
 
 Peers are ``("udp", host, port)`` or ``("tcp", host, port)``; a response or request for a TCP
-peer goes down the connection it came in on (RFC 3261 §18.2.2). The endpoint's next deadline is
-kept as one ``loop.call_at`` timer, re-armed after every event.
+peer goes down the connection it came in on (RFC 3261 §18.2.2), and a request to a TCP peer we
+have no connection with (a provider's trunk over TCP) opens one (§18.1.1), what is sent
+meanwhile waiting for it; a connection that cannot be made fails the requests sent there at
+once (§17.1.4). The endpoint's next deadline is kept as one ``loop.call_at``
+timer, re-armed after every event.
 """
 
 import asyncio
@@ -19,6 +22,7 @@ from callfloor.server.sip.endpoint import SipEndpoint
 log = logging.getLogger(__name__)
 
 UDP_BUFFER = 4 * 1024 * 1024  # octets asked for each of SO_RCVBUF and SO_SNDBUF
+CONNECT_TIMEOUT_S = 5.0  # an outgoing TCP connection's time to be made, within timer B/F's 32 s
 
 
 class SipTransports:
@@ -28,6 +32,8 @@ class SipTransports:
         self.endpoint = endpoint
         self._udp: asyncio.DatagramTransport | None = None
         self._tcp: dict[Hashable, asyncio.Transport] = {}
+        self._connecting: dict[Hashable, list[bytes]] = {}  # TCP peers being connected to, what waits
+        self._tasks: set[asyncio.Task[None]] = set()
         self._server: asyncio.Server | None = None
         self._timer: asyncio.TimerHandle | None = None
         self._loop = asyncio.get_running_loop()
@@ -68,6 +74,8 @@ class SipTransports:
             self._server.close()
         for connection in list(self._tcp.values()):
             connection.close()
+        for task in list(self._tasks):
+            task.cancel()
 
     async def aclose(self) -> None:
         """Close everything and wait until the sockets are released."""
@@ -110,6 +118,35 @@ class SipTransports:
             self._udp.sendto(data, (host, port))
         elif (connection := self._tcp.get(peer)) is not None:
             connection.write(data)
+        elif kind == "tcp":
+            self._connect(peer, data)
+
+    def _connect(self, peer: Hashable, data: bytes) -> None:
+        waiting = self._connecting.get(peer)
+        if waiting is not None:
+            waiting.append(data)
+            return
+        self._connecting[peer] = [data]
+        task = self._loop.create_task(self._open(peer))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _open(self, peer: Hashable) -> None:
+        _, host, port = cast(tuple[str, str, int], peer)
+        try:
+            transport, protocol = await asyncio.wait_for(
+                self._loop.create_connection(lambda: _Stream(self), host, port), CONNECT_TIMEOUT_S
+            )
+        except (OSError, TimeoutError) as exc:
+            log.warning("SIP: no TCP connection to %s:%s: %s", host, port, exc)
+            self._connecting.pop(peer, None)
+            self.endpoint.transport_failed(peer, self._loop.time())
+            self._rearm()
+            return
+        protocol.alias = peer  # known by the name it was asked for, as well as by its address
+        self._tcp[peer] = transport
+        for data in self._connecting.pop(peer, []):
+            transport.write(data)
 
 
 def _enlarge_buffers(transport: asyncio.BaseTransport) -> None:
@@ -145,10 +182,11 @@ class _Stream(asyncio.Protocol):
         self.owner = owner
         self.framer = StreamFramer()
         self.peer: Hashable = None
+        self.alias: Hashable = None  # the peer as a request named it, for connections we opened
         self.transport: asyncio.Transport | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)  # noqa: S101 - create_server gives stream transports
+        assert isinstance(transport, asyncio.Transport)  # noqa: S101 - TCP gives stream transports
         self.transport = transport
         host, port = transport.get_extra_info("peername")[:2]
         self.peer = ("tcp", host, port)
@@ -166,4 +204,6 @@ class _Stream(asyncio.Protocol):
             self.owner.feed(message, self.peer, True)  # parsed once, by the framer
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self.owner._tcp.pop(self.peer, None)
+        for peer in (self.peer, self.alias):
+            if self.owner._tcp.get(peer) is self.transport:
+                self.owner._tcp.pop(peer, None)
