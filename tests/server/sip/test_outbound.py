@@ -43,8 +43,7 @@ def _provider(tmp_path: Path, port: int, transport: str = "udp") -> subprocess.P
         "-trace_err", "-trace_msg",
     ]  # fmt: skip
     process = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    if transport == "tcp":
-        assert wait_for(lambda: listening(port), 10), "sipp does not listen on TCP"
+    assert wait_for(lambda: listening(port, transport), 10), f"sipp does not listen on {transport}"
     return process
 
 

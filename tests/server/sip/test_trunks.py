@@ -49,15 +49,17 @@ def provider(tmp_path: Path, transport: str = "udp") -> tuple[subprocess.Popen[b
          "-timeout", "20s", "-timeout_error", "-nostdin", "-trace_err"],
         cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    if transport == "tcp":  # over TCP nothing is retransmitted: connect only once sipp listens
-        assert wait_for(lambda: listening(port), 10), "sipp does not listen on TCP"
+    # Send only once sipp listens: over TCP nothing is retransmitted, and a slow start under load
+    # would eat the test's wait over UDP.
+    assert wait_for(lambda: listening(port, transport), 10), f"sipp does not listen on {transport}"
     return process, port
 
 
-def listening(port: int) -> bool:
-    """Whether a TCP socket listens on ``port`` (state 0A in /proc/net/tcp), without connecting."""
-    lines = Path("/proc/net/tcp").read_text().splitlines()[1:]
-    return any(f":{port:04X}" in line.split()[1] and line.split()[3] == "0A" for line in lines)
+def listening(port: int, transport: str = "tcp") -> bool:
+    """Whether a socket listens on ``port`` (/proc/net/tcp state 0A, /proc/net/udp 07), untouched."""
+    state = "0A" if transport == "tcp" else "07"
+    lines = Path(f"/proc/net/{transport}").read_text().splitlines()[1:]
+    return any(line.split()[1].endswith(f":{port:04X}") and line.split()[3] == state for line in lines)
 
 
 @pytest.mark.parametrize("transport", ["udp", "tcp"])
