@@ -294,34 +294,43 @@ class RtpSession(asyncio.DatagramProtocol):
         advance = len(payload) if event_timestamp is None else 0
         self._local = (ssrc, (sequence + 1) & 0xFFFF, (timestamp + advance) & 0xFFFFFFFF)
         stamp = timestamp if event_timestamp is None else event_timestamp
-        self._send(RtpPacket(payload_type, sequence, stamp, ssrc, payload, marker), now)
+        self._send(payload_type, sequence, stamp, ssrc, payload, marker, now)
 
     def _relay(self, payload_type: int, payload: bytes, packet: RtpPacket) -> None:
         """Another leg's packet under its own source, unless our generator has the floor."""
         now = self._loop.time()
         if now >= self._local_until and now >= self._events_until:
-            relayed = RtpPacket(
-                payload_type, packet.sequence, packet.timestamp, packet.ssrc, payload, packet.marker
+            self._send(
+                payload_type, packet.sequence, packet.timestamp, packet.ssrc, payload, packet.marker, now
             )
-            self._send(relayed, now)
 
-    def _send(self, packet: RtpPacket, now: float) -> None:
-        """Re-stamp and send; the header is packed here rather than by ``build_rtp``.
+    def _send(  # noqa: PLR0917 - a packet's fields, positional: this runs for every packet sent
+        self,
+        payload_type: int,
+        sequence: int,
+        timestamp: int,
+        ssrc: int,
+        payload: bytes,
+        marker: bool,
+        now: float,
+    ) -> None:
+        """Re-stamp and send a packet given as its fields; the header is packed here, not by ``build_rtp``.
 
         This runs 50 times a second per call, and ``build_rtp``'s generality (CSRCs, extension,
-        padding, a range check of every field) cost as much as the send itself. What we send
-        has none of those (``_send_local`` and ``_relay`` make the packets), and ``rewrite``
-        keeps sequence and timestamp in range: only the payload type, from the SDP, is checked.
+        padding, a range check of every field) cost as much as the send itself; so did building
+        an ``RtpPacket`` for our frame and another re-stamped one (``RtpStreamState.stamp`` returns
+        the fields). What we send has no CSRC, extension or padding, and ``stamp`` keeps sequence
+        and timestamp in range: only the payload type, from the SDP, is checked.
         """
         transport, remote, negotiated = self._transport, self._remote, self._negotiated
         if transport is None or remote is None or negotiated is None or not negotiated.sends or self._closed:
             return  # held (RFC 3264 §8.4), unanswered or closed; set_remote re-anchors after
-        out = self._out.rewrite(packet, now)
-        if out.payload_type > 0x7F:
-            raise FieldRangeError(f"payload type {out.payload_type} outside 0..127")
-        second = out.payload_type | 0x80 if out.marker else out.payload_type
-        header = _HEADER.pack(_VERSION_2, second, out.sequence, out.timestamp, out.ssrc)
-        transport.sendto(header + out.payload, remote)
+        sequence, timestamp, marker = self._out.stamp(ssrc, sequence, timestamp, marker, now)
+        if payload_type > 0x7F:
+            raise FieldRangeError(f"payload type {payload_type} outside 0..127")
+        second = payload_type | 0x80 if marker else payload_type
+        header = _HEADER.pack(_VERSION_2, second, sequence, timestamp, self._out.ssrc)
+        transport.sendto(header + payload, remote)
         self.sent += 1
 
 
