@@ -92,13 +92,16 @@ class OutboundCall:
     agent_dialog: Dialog | None = None
     trunk_dialog: Dialog | None = None
     authenticated: bool = False  # credentials sent once: another challenge is a refusal
-    answered: bool = False
     over: bool = False
     restore: tuple[AgentState, str | None] | None = None  # the floor state to go back to
     bridge: Bridge | None = None
-    started: float = field(default_factory=time.time)
-    answered_at: float | None = None
+    answered_at: float | None = None  # when the trunk's 200 came
     interaction: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    @property
+    def answered(self) -> bool:
+        """Whether the number answered."""
+        return self.answered_at is not None
 
     @property
     def trunk_peer(self) -> Hashable:
@@ -265,7 +268,7 @@ class OutboundCalls:
         )
         if call.answered:
             return  # a retransmitted 2xx: ACKed again
-        call.answered, call.answered_at = True, time.time()
+        call.answered_at = time.time()
         try:
             call.trunk_rtp.set_remote(
                 accept_answer(parse_sdp(call.trunk_invite.body), parse_sdp(response.body))
