@@ -1,10 +1,13 @@
 """IVR flows in the center YAML: imported, versioned on change, exported as written, checked with lines."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
 from callfloor.center.demo import demo_yaml
-from callfloor.center.flows import IvrFlowSpec, core_flow
+from callfloor.center.flows import IvrFlowSpec, core_flow, definition, flow_spec
 from callfloor.core.ivr.flow import Menu, Queue
 from callfloor.storage import CenterConfigError
 from callfloor.storage.passwords import Passwords
@@ -121,3 +124,41 @@ def test_a_flow_of_a_tenant_is_not_anothers(sessions: sessionmaker[Session], pas
             "globex",
             "queues: [{name: q}]\nnumbers:\n  - {number: '0146000000', flow: main}\n",
         )
+
+
+NAMES = st.sampled_from(["a", "b", "c", "menu", "bye", "q1"])
+PROMPTS = st.sampled_from(["welcome", "main_menu", "goodbye", "no_such_prompt"])
+NODES = st.one_of(
+    st.fixed_dictionaries({"type": st.just("play"), "prompts": st.lists(PROMPTS, min_size=1, max_size=2), "next": NAMES}),
+    st.fixed_dictionaries(
+        {"type": st.just("menu"), "prompts": st.lists(PROMPTS, max_size=2),
+         "options": st.dictionaries(st.sampled_from(["1", "2", "#", "12", 3]), NAMES, max_size=3)},
+        optional={"fallback": NAMES, "tries": st.integers(0, 4), "timeout_s": st.floats(-1, 10)},
+    ),
+    st.fixed_dictionaries({"type": st.just("language"), "language": st.sampled_from(["fr", "en", "de"]), "next": NAMES}),
+    st.fixed_dictionaries({"type": st.just("queue"), "queue": st.sampled_from(["ventes", "x y"])}),
+    st.fixed_dictionaries({"type": st.just("hangup")}, optional={"prompts": st.lists(PROMPTS, max_size=1)}),
+    st.dictionaries(st.sampled_from(["type", "next", "queue"]), st.one_of(NAMES, st.integers()), max_size=3),
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.fixed_dictionaries(
+        {"name": st.just("f"), "start": NAMES, "nodes": st.dictionaries(NAMES, NODES, max_size=5)}
+    )
+)
+def test_any_flow_document_is_refused_with_reasons_or_walks_and_round_trips(
+    document: dict[str, object],
+) -> None:
+    """The flow parser never raises anything but its validation error; what it accepts the core accepts."""
+    try:
+        spec = IvrFlowSpec.model_validate(document)
+    except ValidationError as exc:
+        errors = exc.errors()
+    else:
+        flow = core_flow(spec)  # a spec that validates is a flow that holds together
+        assert flow.start in flow.nodes and flow.check() == []
+        assert flow_spec(spec.name, definition(spec)) == spec  # what is stored comes back the same
+        return
+    assert errors and all(error["msg"] for error in errors)  # refused, saying why
