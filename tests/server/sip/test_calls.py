@@ -209,3 +209,29 @@ def test_a_caller_who_hangs_up_in_the_ivr_leaves_a_record(
         ).all()
     assert [(e.type, e.payload["reason"]) for e in entries] == [("ivr_ended", "caller_hung_up")]
     assert 1.5 < entries[0].payload["wait_s"] < 10  # the caller heard the welcome for about 2 s
+
+
+def test_a_phone_outside_the_trusted_networks_calls_with_its_digest(
+    live_sip: LiveSip, tmp_path: Path
+) -> None:
+    """127.0.0.2 is not trusted (only 127.0.0.1 is): its INVITE is challenged, and answered once signed."""
+    password = live_sip.passwords["1001"]
+    common = [
+        "sipp", f"127.0.0.1:{live_sip.port}", "-i", "127.0.0.2", "-p", "0", "-mi", "127.0.0.2", "-mp", "0",
+        "-m", "1", "-s", "3900", "-d", "1000", "-sf", str(DATA / "sipp" / "agent_dials.xml"),
+        "-auth_uri", f"3900@127.0.0.1:{live_sip.port}", "-au", "1001",
+        "-timeout", "8s", "-timeout_error", "-nostdin", "-trace_err",
+    ]  # fmt: skip
+    signed = subprocess.run(
+        [*common, "-ap", password], check=False, cwd=tmp_path, capture_output=True, timeout=30
+    )
+    assert signed.returncode == 0, "".join(
+        p.read_text(errors="replace") for p in tmp_path.glob("*errors.log")
+    )
+    for log in tmp_path.glob("*errors.log"):
+        log.unlink()
+    wrong = subprocess.run(
+        [*common, "-ap", "not-the-password"], check=False, cwd=tmp_path, capture_output=True, timeout=30
+    )
+    assert wrong.returncode != 0
+    assert live_sip.call(lambda: live_sip.endpoint.calls.calls) == {}
