@@ -75,8 +75,9 @@ class LogEntry:
       its overflow queue) or ``reason="agent"`` (transferred by ``agent`` after answering).
     - ``held`` / ``resumed``: interaction, queue, agent; ``resumed`` carries ``hold_s``.
     - ``ivr_ended``: interaction, ``wait_s`` (time in the IVR), ``reason``: the call ended in the
-      IVR, before any queue: ``caller_hung_up``, ``hangup`` (the flow's goodbye) or ``no_choice``
-      (a menu's tries ran out with no fallback). A call that reaches a queue has ``enqueued``
+      IVR, before any queue: ``caller_hung_up``, ``hangup`` (the flow's goodbye), ``no_choice``
+      (a menu's tries ran out with no fallback) or ``unknown_queue`` (the flow's queue, named in
+      ``queue``, is not on the live floor). A call that reaches a queue has ``enqueued``
       instead, and the KPIs of queues do not count these.
     - ``wrapup_started``: interaction, queue, agent, ``talk_s``.
     - ``completed``: interaction, queue, agent, ``talk_s`` (hold included), ``wrap_s``, ``hold_s``

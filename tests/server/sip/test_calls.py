@@ -11,7 +11,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from callfloor.center.transfer import import_center
 from callfloor.storage.models import InteractionEvent
+from callfloor.storage.passwords import Passwords
+from callfloor.yamlfile import parse_yaml
 from tests.server.conftest import LiveSip
 
 DATA = Path(__file__).parents[2] / "data"
@@ -235,3 +238,32 @@ def test_a_phone_outside_the_trusted_networks_calls_with_its_digest(
     )
     assert wrong.returncode != 0
     assert live_sip.call(lambda: live_sip.endpoint.calls.calls) == {}
+
+
+def test_a_flow_to_a_queue_the_live_floor_lacks_says_goodbye_on_the_record(
+    live_sip: LiveSip, sessions: sessionmaker[Session], passwords: Passwords, tmp_path: Path
+) -> None:
+    live_sip.call(lambda: live_sip.endpoint.floor(1))  # the live floor is loaded: the new queue comes after
+    center = (
+        "queues: [{name: nouvelle}]\n"
+        "ivr_flows:\n  - {name: direct, start: q, nodes: {q: {type: queue, queue: nouvelle}}}\n"
+        "numbers: [{number: '3901', flow: direct}]\n"
+    )
+    with sessions.begin() as session:
+        import_center(session, "demo", parse_yaml(center, "center.yaml"), passwords)
+    command = [
+        "sipp", f"127.0.0.1:{live_sip.port}", "-i", "127.0.0.1", "-p", "0", "-mi", "127.0.0.1", "-mp", "0",
+        "-m", "1", "-s", "3901", "-sf", str(DATA / "sipp" / "call_hung_up.xml"),
+        "-timeout", "20s", "-timeout_error", "-nostdin", "-trace_err",
+    ]  # fmt: skip
+    caller = subprocess.run(command, check=False, cwd=tmp_path, capture_output=True, timeout=30)
+    assert caller.returncode == 0, "".join(
+        p.read_text(errors="replace") for p in tmp_path.glob("*errors.log")
+    )
+    with sessions() as session:
+        entries = session.scalars(
+            select(InteractionEvent).where(InteractionEvent.interaction_id.is_not(None))
+        ).all()
+    assert [(e.type, e.payload["reason"], e.payload["queue"]) for e in entries] == [
+        ("ivr_ended", "unknown_queue", "nouvelle")
+    ]

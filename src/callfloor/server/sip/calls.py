@@ -43,6 +43,7 @@ from typing import Protocol
 from callfloor.core.acd import AcdError
 from callfloor.core.acd.model import AgentState
 from callfloor.core.actions import Action, Append, Bridge, CancelRing, Hangup, Notify, Ring
+from callfloor.core.config import Channel
 from callfloor.core.events import (
     AgentAnswered,
     AgentHungUp,
@@ -68,7 +69,7 @@ from callfloor.core.ivr.session import (
     SetLanguage,
     StopPrompts,
 )
-from callfloor.core.log import LogEntry
+from callfloor.core.log import InteractionEventType, LogEntry
 from callfloor.core.sip import ParseError
 from callfloor.core.sip.dialog import Dialog, DialogError, DialogState, uac_dialog, uas_dialog
 from callfloor.core.sip.layer import Key
@@ -475,11 +476,26 @@ class CallManager:
         """Out of the IVR: the recording notice when the queue records, then the queue."""
         if call.over:
             return
+        if call.queue not in self.endpoint.floor(call.tenant_id).floor.acd.queues:
+            self._no_such_queue(call)
+            return
         call.recording = self.recordings.policy(call.tenant_id, call.queue) if self.recordings else None
         if call.recording is None or call.consent == "objected":
             self._enqueue(call)
             return
         call.player.play([self._prompt(call, "recording_notice")], on_done=lambda: self._noticed(call))
+
+    def _no_such_queue(self, call: Call) -> None:
+        """A flow's queue the live floor does not know (made since it was loaded): goodbye, on the record."""
+        log.warning("call %s: queue %r is not on the tenant's live floor; the call ends", call.id, call.queue)
+        entry = LogEntry(
+            time.time(), InteractionEventType.IVR_ENDED, call.id, call.queue, channel=Channel.CALL,
+            wait_s=time.time() - call.started, reason="unknown_queue",
+        )  # fmt: skip
+        self.endpoint.floor(call.tenant_id).record(entry)
+        call.player.play(
+            [self._prompt(call, "goodbye")], on_done=lambda: self._hung_up(call, "caller", bye=True)
+        )
 
     def _noticed(self, call: Call) -> None:
         if call.consent is None:
