@@ -338,6 +338,24 @@ def refused_offer(request: Request, exc: SdpError) -> Response:
     return make_response(request, exc.status, f"Not Acceptable: {exc.reason}"[:80])
 
 
+def cancel_of(invite: Request) -> Request:
+    """The CANCEL of one of our INVITEs (RFC 3261 §9.1): its Via, From, To, Call-ID and CSeq number."""
+    cancel = Request(method="CANCEL", uri=invite.uri)
+    for name in ("Via", "From", "To", "Call-ID", "Max-Forwards"):
+        cancel.headers.add(name, invite.headers.get(name) or "")
+    cancel.headers.add("CSeq", f"{invite.cseq().number} CANCEL")
+    return cancel
+
+
+def send_bye(endpoint: "Signalling", dialog: Dialog | None, peer: Hashable) -> None:
+    """End ``dialog`` with a BYE to ``peer``, unless it has no dialog or is over already."""
+    if dialog is None or dialog.state is DialogState.TERMINATED:
+        return
+    bye = dialog.request("BYE", via=endpoint.via(peer))
+    dialog.move(DialogState.TERMINATED)
+    endpoint.send_request(bye, peer)
+
+
 def new_tag() -> str:
     """A dialog tag (RFC 3261 §19.3: at least 32 bits of randomness)."""
     return secrets.token_hex(6)
@@ -630,11 +648,7 @@ class CallManager:
         self._end(call)
 
     def _bye(self, leg: Leg) -> None:
-        if leg.dialog is None or leg.dialog.state is DialogState.TERMINATED:
-            return
-        bye = leg.dialog.request("BYE", via=self.endpoint.via(leg.peer))
-        leg.dialog.move(DialogState.TERMINATED)
-        self.endpoint.send_request(bye, leg.peer)
+        send_bye(self.endpoint, leg.dialog, leg.peer)
 
     def _end(self, call: Call) -> None:
         call.over = True
@@ -734,11 +748,7 @@ class CallManager:
         if leg.answered:
             self._bye(leg)
         else:
-            cancel = Request(method="CANCEL", uri=invite.uri)
-            for name in ("Via", "From", "To", "Call-ID", "Max-Forwards"):
-                cancel.headers.add(name, invite.headers.get(name) or "")
-            cancel.headers.add("CSeq", f"{invite.cseq().number} CANCEL")
-            self.endpoint.send_request(cancel, leg.peer)
+            self.endpoint.send_request(cancel_of(invite), leg.peer)
             # The phone may have answered as the CANCEL crossed: its 2xx then gets ACK and BYE.
             self._cancelled[invite.call_id] = leg
         leg.rtp.close()

@@ -45,8 +45,10 @@ from callfloor.server.sip.calls import (
     Signalling,
     answer_reinvite,
     answered_media,
+    cancel_of,
     new_tag,
     refused_offer,
+    send_bye,
     spawn,
 )
 from callfloor.server.sip.trunks import TrunkConfig
@@ -208,9 +210,7 @@ class OutboundCalls:
                 self.endpoint.send_direct(
                     dialog.request("ACK", via=self.endpoint.via(call.trunk_peer)), call.trunk_peer
                 )
-                self.endpoint.send_request(
-                    dialog.request("BYE", via=self.endpoint.via(call.trunk_peer)), call.trunk_peer
-                )
+                send_bye(self.endpoint, dialog, call.trunk_peer)
             return True
         if response.status < 200:
             if response.status in (180, 183):
@@ -318,7 +318,7 @@ class OutboundCalls:
             dialog.move(DialogState.TERMINATED)
             other = call.trunk_dialog if side == "agent" else call.agent_dialog
             peer = call.trunk_peer if side == "agent" else call.agent_peer
-            self._bye(other, peer)
+            send_bye(self.endpoint, other, peer)
             self._end(call, "answered")
         elif request.method == "INVITE":  # a refresh, or hold from one side: answered on that leg
             rtp = call.agent_rtp if side == "agent" else call.trunk_rtp
@@ -327,20 +327,8 @@ class OutboundCalls:
             self.endpoint.respond(key, make_response(request, 200 if request.method == "INFO" else 501))
         return True
 
-    def _bye(self, dialog: Dialog | None, peer: Hashable) -> None:
-        if dialog is None or dialog.state is DialogState.TERMINATED:
-            return
-        bye = dialog.request("BYE", via=self.endpoint.via(peer))
-        dialog.move(DialogState.TERMINATED)
-        self.endpoint.send_request(bye, peer)
-
     def _cancel_trunk(self, call: OutboundCall) -> None:
-        invite = call.trunk_invite
-        cancel = Request(method="CANCEL", uri=invite.uri)
-        for name in ("Via", "From", "To", "Call-ID", "Max-Forwards"):
-            cancel.headers.add(name, invite.headers.get(name) or "")
-        cancel.headers.add("CSeq", f"{invite.cseq().number} CANCEL")
-        self.endpoint.send_request(cancel, call.trunk_peer)
+        self.endpoint.send_request(cancel_of(call.trunk_invite), call.trunk_peer)
 
     # -- the floor -----------------------------------------------------------------------------
 
