@@ -10,22 +10,11 @@ against its catalogue and queues; :meth:`Flow.check` checks what a flow says of 
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from types import MappingProxyType
 
 from callfloor.core.ivr import FlowError, FlowProblem
 
 DTMF_KEYS = frozenset("0123456789*#ABCD")  # RFC 4733 §3.2, events 0-15
-
-
-class NodeType(StrEnum):
-    """The kinds of node, as flows name them (a stable interface: add, never rename)."""
-
-    PLAY = "play"
-    MENU = "menu"
-    LANGUAGE = "language"
-    QUEUE = "queue"
-    HANGUP = "hangup"
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,15 +65,6 @@ class Hangup:
 
 
 Node = Play | Menu | Language | Queue | Hangup
-NODE_TYPES: Mapping[type[Node], NodeType] = MappingProxyType(
-    {
-        Play: NodeType.PLAY,
-        Menu: NodeType.MENU,
-        Language: NodeType.LANGUAGE,
-        Queue: NodeType.QUEUE,
-        Hangup: NodeType.HANGUP,
-    }
-)
 
 
 def successors(node: Node) -> Iterator[tuple[str, str]]:
