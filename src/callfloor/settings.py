@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     sip_trusted_networks: str = "127.0.0.1/32,::1/128"
     rtp_port_min: int = Field(default=20000, ge=1024, le=65534)
     rtp_port_max: int = Field(default=30000, ge=1025, le=65535)
+    # Prompts and music on hold played by a second process (server/media/worker.py), so that the
+    # SIP process keeps a core to itself; false plays them in the one process.
+    media_process: bool = True
     secret_key: SecretStr | None = None
     token_ttl_s: int = Field(default=12 * 3600, ge=60)
     cookie_secure: bool = True

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from callfloor.center.transfer import ImportReport
+from callfloor.server.media.offload import MediaProcess
 from callfloor.server.sip.directory import Directory
 from callfloor.server.sip.endpoint import SipEndpoint
 from callfloor.server.sip.transport import SipTransports
@@ -33,23 +34,37 @@ class LiveSip:
 
 
 @pytest.fixture
-def live_sip(sessions: sessionmaker[Session], demo: ImportReport) -> Iterator[LiveSip]:
+def live_sip(
+    request: pytest.FixtureRequest, sessions: sessionmaker[Session], demo: ImportReport
+) -> Iterator[LiveSip]:
+    """The endpoint, its prompts played in its own loop; ``indirect`` with "media process": in one."""
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
 
+    media: MediaProcess | None = None
+
     async def start() -> tuple[SipTransports, int]:
+        nonlocal media
         endpoint = SipEndpoint(Directory(sessions, "demo"), "test-secret", sessions=sessions)
+        if getattr(request, "param", None) == "media process":
+            media = MediaProcess.start()
+            endpoint.calls.players = media.player
         transports = SipTransports(endpoint)
         _, port = await transports.start("127.0.0.1", 0)
         return transports, port
+
+    async def stop() -> None:
+        await transports.aclose()
+        if media is not None:
+            await media.aclose()
 
     transports, port = asyncio.run_coroutine_threadsafe(start(), loop).result(timeout=10)
     passwords = {s.who: s.secret for s in demo.secrets if s.kind == "sip"}
     try:
         yield LiveSip(transports.endpoint, port, passwords, loop)
     finally:
-        asyncio.run_coroutine_threadsafe(transports.aclose(), loop).result(timeout=10)
+        asyncio.run_coroutine_threadsafe(stop(), loop).result(timeout=10)
         loop.call_soon_threadsafe(loop.stop)
         thread.join(timeout=10)
         loop.close()

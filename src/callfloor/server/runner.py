@@ -9,6 +9,7 @@ import uvicorn
 from callfloor.api.app import create_app
 from callfloor.core.sip.digest import DigestAlgorithm
 from callfloor.prompts.tenants import TenantPrompts
+from callfloor.server.media.offload import MediaProcess
 from callfloor.server.media.ports import PortAllocator
 from callfloor.server.recordings import RecordingStore
 from callfloor.server.sip.directory import Directory
@@ -39,6 +40,9 @@ async def serve(settings: Settings) -> None:
     endpoint.calls.prompts = TenantPrompts(settings.data_dir)
     box = SecretBox.from_settings(settings)
     endpoint.load_trunks = lambda: load_trunks(context.sessions, box)
+    media = MediaProcess.start() if settings.media_process else None
+    if media is not None:
+        endpoint.calls.players = media.player
     sip = SipTransports(endpoint)
     try:
         host, port = await sip.start(settings.sip_host, settings.sip_port)
@@ -58,6 +62,8 @@ async def serve(settings: Settings) -> None:
     finally:
         endpoint.trunks.stop(endpoint.clock())  # unregister, best effort
         await sip.aclose()
+        if media is not None:
+            await media.aclose()
 
 
 def _tune_gc() -> None:

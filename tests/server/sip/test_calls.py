@@ -8,6 +8,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -48,6 +49,7 @@ def wait_for(condition: object, seconds: float) -> bool:
     return False
 
 
+@pytest.mark.parametrize("live_sip", ["one process", "media process"], indirect=True)
 def test_inbound_call_reaches_an_agent_and_is_logged(
     live_sip: LiveSip, sessions: sessionmaker[Session], tmp_path: Path
 ) -> None:

@@ -107,6 +107,18 @@ def _signed(delta: int, modulus: int) -> int:
     return (delta + modulus // 2) % modulus - modulus // 2
 
 
+@dataclass(frozen=True, slots=True)
+class StreamSnapshot:
+    """The numbering state of a stream we send: what :class:`RtpStreamState` needs to go on."""
+
+    ssrc: int
+    clock_rate: int
+    last_seq: int
+    last_ts: int
+    last_time: float | None  # monotonic send time of the newest packet, None before any
+    step: int  # one packet's length in timestamp units, as last seen
+
+
 class RtpStreamState:
     """The numbering of one stream we send, kept one stream when its source changes.
 
@@ -132,6 +144,25 @@ class RtpStreamState:
     def new_source(self) -> None:
         """Re-anchor on the next packet even if its SSRC is the same (a prompt that restarts)."""
         self._source = None
+
+    def snapshot(self) -> StreamSnapshot:
+        """Where the stream is, for another process to carry it on (:meth:`resumed`)."""
+        return StreamSnapshot(
+            self.ssrc, self.clock_rate, self._last_seq, self._last_ts, self._last_time, self._step
+        )
+
+    @classmethod
+    def resumed(cls, snapshot: StreamSnapshot) -> "RtpStreamState":
+        """The stream of ``snapshot``, its next packet a change of source (marker, re-anchored).
+
+        A prompt is played by the media process while the call's process keeps the socket;
+        whichever sends next carries on the other's numbering, so the phone sees one stream.
+        ``last_time`` is on the monotonic clock, which both processes share.
+        """
+        state = cls(snapshot.ssrc, 0, 0, snapshot.clock_rate)
+        state._last_seq, state._last_ts = snapshot.last_seq, snapshot.last_ts
+        state._last_time, state._step = snapshot.last_time, snapshot.step
+        return state
 
     def rewrite(self, packet: RtpPacket, now: float) -> RtpPacket:
         """``packet`` as it goes out, ``now`` being its send time in seconds."""

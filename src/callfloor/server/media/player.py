@@ -33,7 +33,6 @@ from weakref import WeakKeyDictionary
 from callfloor.core.media.g711 import alaw_encode, ulaw_encode
 from callfloor.core.sip.offer_answer import Codec
 from callfloor.server.media import MediaStateError, PromptError
-from callfloor.server.media.session import RtpSession
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +42,40 @@ _ENCODERS: dict[str, tuple[Callable[[bytes], bytes], int]] = {
     "PCMU": (ulaw_encode, 0xFF),  # encoder, and the code of silence to pad the last frame
     "PCMA": (alaw_encode, 0xD5),
 }
+
+
+class Outgoing(Protocol):
+    """The stream a player sends on: an :class:`~.session.RtpSession`, or its loan in the media process."""
+
+    @property
+    def codec(self) -> Codec | None:
+        """The negotiated codec, None before the answer."""
+
+    @property
+    def closed(self) -> bool:
+        """Whether nothing may be sent any more."""
+
+    def new_source(self) -> None:
+        """A new talkspurt: marker bit, timestamps re-anchored."""
+
+    def send_audio(self, payload: bytes) -> None:
+        """One 20 ms frame in the codec."""
+
+
+class Player(Protocol):
+    """What a call plays prompts through: a :class:`PromptPlayer`, or the media process (:mod:`.offload`)."""
+
+    @property
+    def playing(self) -> bool:
+        """Whether frames are being sent."""
+
+    def play(
+        self, paths: Sequence[Path], *, loop: bool = False, on_done: Callable[[], None] | None = None
+    ) -> None:
+        """Play ``paths`` in turn, replacing what was playing; ``on_done`` after the last frame."""
+
+    def stop(self) -> None:
+        """Stop sending."""
 
 
 class Ticking(Protocol):
@@ -171,7 +204,7 @@ def _read_pcm(path: Path) -> bytes:
 class PromptPlayer:
     """Plays prompts, or music on hold, on one session's outgoing stream."""
 
-    def __init__(self, session: RtpSession, *, clock: FrameClock | None = None) -> None:
+    def __init__(self, session: Outgoing, *, clock: FrameClock | None = None) -> None:
         """``clock`` defaults to the loop's shared one; a clock of its own is for comparisons."""
         self.session = session
         self._clock = clock or FrameClock.shared()

@@ -39,7 +39,13 @@ from typing import Protocol, Self, cast
 
 from callfloor.core.media import DtmfParseError, FieldRangeError, RtpParseError
 from callfloor.core.media.dtmf import DtmfReceiver, EventPacket, digit_packets
-from callfloor.core.media.rtp import RtpPacket, RtpReceptionStats, RtpStreamState, parse_rtp
+from callfloor.core.media.rtp import (
+    RtpPacket,
+    RtpReceptionStats,
+    RtpStreamState,
+    StreamSnapshot,
+    parse_rtp,
+)
 from callfloor.core.sip.offer_answer import Codec, Negotiated
 from callfloor.server.media import MediaStateError
 from callfloor.server.media.ports import PortAllocator
@@ -67,6 +73,19 @@ class Tap(Protocol):
         """A telephone-event packet (RFC 4733) from the latched peer, untouched."""
 
 
+class Lender(Protocol):
+    """Who has a session's outgoing stream on loan: the media process (:mod:`.offload`)."""
+
+    def reclaim(self, session: "RtpSession") -> None:
+        """We want to send again: give the stream back (or keep it while a prompt plays)."""
+
+    def retarget(self, session: "RtpSession") -> None:
+        """The session's destination, or whether it may send, changed."""
+
+    def release(self, session: "RtpSession") -> None:
+        """The session is closed: forget it."""
+
+
 class RtpSession(asyncio.DatagramProtocol):
     """The RTP of one call leg on one UDP port; open it with :meth:`open`."""
 
@@ -78,7 +97,8 @@ class RtpSession(asyncio.DatagramProtocol):
         self.on_digit: DigitHandler | None = None
         self.stats = RtpReceptionStats()  # of the current source (RFC 3550 A.1, A.3, A.8)
         self.malformed = self.strays = self.unexpected = 0
-        self.sent = 0  # packets sent, every source counted
+        self._sent = 0  # packets we sent, every source counted
+        self.lent_sent = 0  # and the lender sent on our stream, as it last told
         self._loop = asyncio.get_running_loop()
         self._transport: asyncio.DatagramTransport | None = None
         self._closed = False
@@ -94,6 +114,7 @@ class RtpSession(asyncio.DatagramProtocol):
         self._local_at = -1.0  # when our generator last sent
         self._local_until = self._events_until = self._digits_free = 0.0
         self._timers: list[asyncio.TimerHandle] = []
+        self._lender: Lender | None = None  # who sends on our stream instead of us, if anyone
 
     @classmethod
     async def open(cls, host: str, ports: PortAllocator, *, rng: random.Random | None = None) -> Self:
@@ -126,6 +147,47 @@ class RtpSession(asyncio.DatagramProtocol):
         """Whether :meth:`close` was called."""
         return self._closed
 
+    @property
+    def sent(self) -> int:
+        """Packets sent on our stream, by us or by a lender."""
+        return self._sent + self.lent_sent
+
+    @property
+    def payload_type(self) -> int | None:
+        """The negotiated audio payload type, None before :meth:`set_remote`."""
+        return None if self._negotiated is None else self._negotiated.payload_type
+
+    @property
+    def sends(self) -> bool:
+        """Whether the negotiated direction lets us send (not while the peer holds us)."""
+        return self._negotiated is not None and self._negotiated.sends
+
+    @property
+    def lent(self) -> bool:
+        """Whether another process sends on our stream now (:meth:`lend`)."""
+        return self._lender is not None
+
+    def lend(self, lender: Lender) -> tuple[int, StreamSnapshot]:
+        """Let ``lender`` send on our socket, under our numbering, until :meth:`restore`.
+
+        Returns the socket's descriptor (for the lender to duplicate; the socket stays ours)
+        and the stream's state. Meanwhile whatever we would send goes to ``lender.reclaim``
+        instead, and changes of destination to ``lender.retarget``.
+        """
+        transport = self._transport
+        if transport is None or self._closed:
+            raise MediaStateError(f"RTP port {self.local_port} is closed")
+        self._lender = lender
+        return transport.get_extra_info("socket").fileno(), self._out.snapshot()
+
+    def restore(self, snapshot: StreamSnapshot, sent: int) -> None:
+        """The stream is ours again, as the lender left it after sending ``sent`` packets."""
+        self._lender = None
+        self._out = RtpStreamState.resumed(snapshot)
+        self._sent += sent
+        self.lent_sent = 0
+        self._local_until = 0.0
+
     def set_remote(self, negotiated: Negotiated) -> None:
         """Send per ``negotiated`` (an answer or a re-INVITE's), and learn the peer's address again."""
         if negotiated.codec.encoding.upper() not in CARRIED:
@@ -135,6 +197,8 @@ class RtpSession(asyncio.DatagramProtocol):
         self._remote = None if port == 0 or _unspecified(address) else (address, port)
         self._latched = None
         self._out.new_source()  # the peer may be another device now: re-sync its playout
+        if self._lender is not None:
+            self._lender.retarget(self)
 
     def add_tap(self, tap: Tap) -> None:
         """Let ``tap`` hear this leg's incoming media too."""
@@ -192,6 +256,9 @@ class RtpSession(asyncio.DatagramProtocol):
         for timer in self._timers:
             timer.cancel()
         self._taps.clear()
+        if self._lender is not None:
+            self._lender.release(self)
+            self._lender = None
         if self._transport is not None:
             self._transport.close()
         self.ports.release(self.local_port)
@@ -234,9 +301,12 @@ class RtpSession(asyncio.DatagramProtocol):
         if source != self._latched:
             if self._latched is not None and now - self._heard < self.relatch_after:
                 return False
-            if source != self._remote:
+            moved = source != self._remote
+            if moved:
                 self._out.new_source()  # sending somewhere new: re-anchor, marker bit
             self._latched = self._remote = source
+            if moved and self._lender is not None:
+                self._lender.retarget(self)
         self._heard = now
         return True
 
@@ -325,13 +395,31 @@ class RtpSession(asyncio.DatagramProtocol):
         transport, remote, negotiated = self._transport, self._remote, self._negotiated
         if transport is None or remote is None or negotiated is None or not negotiated.sends or self._closed:
             return  # held (RFC 3264 §8.4), unanswered or closed; set_remote re-anchors after
-        sequence, timestamp, marker = self._out.stamp(ssrc, sequence, timestamp, marker, now)
-        if payload_type > 0x7F:
-            raise FieldRangeError(f"payload type {payload_type} outside 0..127")
-        second = payload_type | 0x80 if marker else payload_type
-        header = _HEADER.pack(_VERSION_2, second, sequence, timestamp, self._out.ssrc)
-        transport.sendto(header + payload, remote)
-        self.sent += 1
+        if self._lender is not None:
+            self._lender.reclaim(self)  # this packet is lost: the handover takes a millisecond
+            return
+        transport.sendto(
+            rtp_datagram(self._out, payload_type, sequence, timestamp, ssrc, payload, marker, now), remote
+        )
+        self._sent += 1
+
+
+def rtp_datagram(  # noqa: PLR0917 - a packet's fields, positional, as in RtpSession._send
+    out: RtpStreamState,
+    payload_type: int,
+    sequence: int,
+    timestamp: int,
+    ssrc: int,
+    payload: bytes,
+    marker: bool,
+    now: float,
+) -> bytes:
+    """A source's packet re-stamped by ``out`` and packed: what we send has no CSRC, extension or padding."""
+    sequence, timestamp, marker = out.stamp(ssrc, sequence, timestamp, marker, now)
+    if payload_type > 0x7F:
+        raise FieldRangeError(f"payload type {payload_type} outside 0..127")
+    second = payload_type | 0x80 if marker else payload_type
+    return _HEADER.pack(_VERSION_2, second, sequence, timestamp, out.ssrc) + payload
 
 
 def _unspecified(address: str) -> bool:

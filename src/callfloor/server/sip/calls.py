@@ -83,7 +83,7 @@ from callfloor.prompts import prompt_path
 from callfloor.prompts.tenants import TenantPrompts
 from callfloor.server.media.bridge import Bridge as MediaBridge
 from callfloor.server.media.conference import Conference
-from callfloor.server.media.player import PromptPlayer
+from callfloor.server.media.player import Player, PromptPlayer
 from callfloor.server.media.ports import PortAllocator
 from callfloor.server.media.recorder import Recorder
 from callfloor.server.media.session import RtpSession
@@ -126,7 +126,7 @@ class Call:
     tenant_id: int
     queue: str
     caller: Leg
-    player: PromptPlayer
+    player: Player
     agent: str | None = None
     agent_leg: Leg | None = None
     bridge: MediaBridge | None = None
@@ -377,6 +377,8 @@ class CallManager:
         self._cancelled: dict[str, Leg] = {}  # agent legs we CANCELled, until their final answer
         self.loop: asyncio.AbstractEventLoop | None = None  # the loop the calls live on, once serving
         self.recordings: RecordingStore | None = None  # where recordings go (None: nothing recorded)
+        # Where prompts play: here, or in the media process (runner.serve, server.media.offload).
+        self.players: Callable[[RtpSession], Player] = PromptPlayer
         self.prompts: TenantPrompts | None = None  # tenants' own prompts (None: the defaults only)
         # A caller whose RTP stops for this long is gone (a BYE lost, a trunk that forgot the
         # call): hung up, so that no call streams music to nobody for ever. 0: never.
@@ -418,7 +420,7 @@ class CallManager:
             route.tenant_id,
             route.queue or "",  # a flow's call learns its queue at the flow's queue node
             Leg(peer, rtp, uas_dialog(request, tag), request),
-            PromptPlayer(rtp),
+            self.players(rtp),
         )
         self.calls[call.id] = call
         self._by_call_id[request.call_id] = (call, "caller")
