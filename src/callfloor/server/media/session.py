@@ -33,11 +33,10 @@ import asyncio
 import ipaddress
 import logging
 import random
-import struct
 from collections.abc import Callable
 from typing import Protocol, Self, cast
 
-from callfloor.core.media import DtmfParseError, FieldRangeError, RtpParseError
+from callfloor.core.media import DtmfParseError, RtpParseError
 from callfloor.core.media.dtmf import DtmfReceiver, EventPacket, digit_packets
 from callfloor.core.media.rtp import (
     RtpPacket,
@@ -56,8 +55,6 @@ CARRIED = frozenset({"PCMU", "PCMA"})  # G.711 only: one octet per sample, so le
 _LOCAL_HOLD = 0.03  # s: a prompt ticks every 20 ms; relayed audio waits while it is speaking
 _IDLE_RESYNC = 0.2  # s: our generator silent longer than this restarts its timestamps from the clock
 _INTER_DIGIT = 0.05  # s between the last packet of a digit and the next digit's start
-_HEADER = struct.Struct("!BBHII")  # RFC 3550 §5.1: V P X CC, M PT, sequence, timestamp, SSRC
-_VERSION_2 = 0x80  # the first octet of all we send: version 2, no padding, extension or CSRC
 
 AudioHandler = Callable[[bytes, RtpPacket], None]
 DigitHandler = Callable[[str], None]
@@ -384,14 +381,7 @@ class RtpSession(asyncio.DatagramProtocol):
         marker: bool,
         now: float,
     ) -> None:
-        """Re-stamp and send a packet given as its fields; the header is packed here, not by ``build_rtp``.
-
-        This runs 50 times a second per call, and ``build_rtp``'s generality (CSRCs, extension,
-        padding, a range check of every field) cost as much as the send itself; so did building
-        an ``RtpPacket`` for our frame and another re-stamped one (``RtpStreamState.stamp`` returns
-        the fields). What we send has no CSRC, extension or padding, and ``stamp`` keeps sequence
-        and timestamp in range: only the payload type, from the SDP, is checked.
-        """
+        """Re-stamp and send a packet given as its fields (``RtpStreamState.datagram`` says why fields)."""
         transport, remote, negotiated = self._transport, self._remote, self._negotiated
         if transport is None or remote is None or negotiated is None or not negotiated.sends or self._closed:
             return  # held (RFC 3264 §8.4), unanswered or closed; set_remote re-anchors after
@@ -399,27 +389,9 @@ class RtpSession(asyncio.DatagramProtocol):
             self._lender.reclaim(self)  # this packet is lost: the handover takes a millisecond
             return
         transport.sendto(
-            rtp_datagram(self._out, payload_type, sequence, timestamp, ssrc, payload, marker, now), remote
+            self._out.datagram(payload_type, sequence, timestamp, ssrc, payload, marker, now), remote
         )
         self._sent += 1
-
-
-def rtp_datagram(  # noqa: PLR0917 - a packet's fields, positional, as in RtpSession._send
-    out: RtpStreamState,
-    payload_type: int,
-    sequence: int,
-    timestamp: int,
-    ssrc: int,
-    payload: bytes,
-    marker: bool,
-    now: float,
-) -> bytes:
-    """A source's packet re-stamped by ``out`` and packed: what we send has no CSRC, extension or padding."""
-    sequence, timestamp, marker = out.stamp(ssrc, sequence, timestamp, marker, now)
-    if payload_type > 0x7F:
-        raise FieldRangeError(f"payload type {payload_type} outside 0..127")
-    second = payload_type | 0x80 if marker else payload_type
-    return _HEADER.pack(_VERSION_2, second, sequence, timestamp, out.ssrc) + payload
 
 
 def _unspecified(address: str) -> bool:

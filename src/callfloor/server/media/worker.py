@@ -45,7 +45,6 @@ from callfloor.core.sip.offer_answer import Codec
 from callfloor.server.media import MediaDriverError
 from callfloor.server.media.channel import Channel, Message
 from callfloor.server.media.player import PromptPlayer
-from callfloor.server.media.session import rtp_datagram
 
 log = logging.getLogger(__name__)
 
@@ -86,8 +85,8 @@ class LentStream:
             return
         ssrc, sequence, timestamp = self._local
         self._local = (ssrc, (sequence + 1) & 0xFFFF, (timestamp + len(payload)) & 0xFFFFFFFF)
-        datagram = rtp_datagram(
-            self._out, self._codec.payload_type, sequence, timestamp, ssrc, payload, False, self._loop.time()
+        datagram = self._out.datagram(
+            self._codec.payload_type, sequence, timestamp, ssrc, payload, False, self._loop.time()
         )
         try:
             self._sock.sendto(datagram, self.remote)
