@@ -245,9 +245,9 @@ class RemotePlayer:
             if on_done is not None:
                 on_done()
             return
+        self._media.play(self, tuple(paths), loop, self.token + 1)  # first: lending a closed session raises
         self.token += 1
         self.paths, self.looping, self._on_done, self._playing = tuple(paths), loop, on_done, True
-        self._media.play(self, self.paths, loop, self.token)
 
     def stop(self) -> None:
         """Stop the prompt; the media process may still send the frame of this very tick."""
