@@ -10,7 +10,7 @@ from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from callfloor.storage.migrate import current_revision, downgrade, upgrade
-from callfloor.storage.models import Base
+from callfloor.storage.schema import metadata
 from callfloor.testing.databases import backends, temporary_database
 
 
@@ -38,14 +38,14 @@ def _insert_queue(connection: Connection) -> None:
 
 def test_migrated_schema_matches_models(engine: Engine) -> None:
     with engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(connection), metadata)
     assert diff == []
-    assert current_revision(engine) == "0006"
+    assert current_revision(engine) == "0007"
 
 
 def test_upgrade_is_idempotent(engine: Engine) -> None:
     upgrade(engine)
-    assert current_revision(engine) == "0006"
+    assert current_revision(engine) == "0007"
     assert {"tenants", "users", "interaction_events"} <= set(inspect(engine).get_table_names())
 
 
@@ -121,7 +121,7 @@ def test_ivr_flows_upgrade_keeps_numbers_and_downgrade_drops_flows(backend: str,
                     "INSERT INTO numbers (tenant_id, number, queue_id, description) VALUES (1, '3900', 1, '')"
                 )
             )
-        upgrade(engine)
+        upgrade(engine, "0006")
         assert current_revision(engine) == "0006"
         with engine.begin() as connection:
             assert tuple(connection.execute(text("SELECT queue_id, flow_id FROM numbers")).one()) == (1, None)
@@ -139,6 +139,44 @@ def test_ivr_flows_upgrade_keeps_numbers_and_downgrade_drops_flows(backend: str,
         assert not {"ivr_flows", "ivr_flow_versions"} & set(inspect(engine).get_table_names())
         with engine.connect() as connection:
             assert connection.execute(text("SELECT queue_id FROM numbers")).scalar_one() == 1
+
+
+CONTACTS = ("accounts", "contacts", "contact_phones", "contact_emails", "postal_addresses", "consents")
+
+
+@pytest.mark.parametrize("backend", backends())
+def test_contacts_upgrade_and_downgrade(backend: str, tmp_path: Path) -> None:
+    with temporary_database(backend, tmp_path, migrate=False) as engine:
+        upgrade(engine, "0006")
+        with engine.begin() as connection:
+            _insert_tenant(connection)
+        upgrade(engine, "0007")
+        assert set(CONTACTS) | {"custom_fields"} <= set(inspect(engine).get_table_names())
+        at = {"at": datetime(2026, 1, 1, tzinfo=UTC)}
+        contact = (
+            "INSERT INTO contacts (tenant_id, first_name, last_name, name_folded, customer_number, tags,"
+            " custom, notes, created_at, updated_at) VALUES (1, 'A', 'B', 'a b', :n, '[]', '{}', '', :at, :at)"
+        )
+        with engine.begin() as connection:
+            connection.execute(text(contact), {**at, "n": "C1"})
+            connection.execute(text(contact), {**at, "n": None})
+            connection.execute(text(contact), {**at, "n": None})  # no number: no clash
+            connection.execute(
+                text(
+                    "INSERT INTO contact_phones (tenant_id, contact_id, number, label) VALUES (1, 1, '+33612345678', 'mobile')"
+                )
+            )
+        with pytest.raises(DBAPIError), engine.begin() as connection:  # one customer number per tenant
+            connection.execute(text(contact), {**at, "n": "C1"})
+        with pytest.raises(DBAPIError, match="one_owner"), engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO contact_phones (tenant_id, number, label) VALUES (1, '+33612345678', 'work')"
+                )
+            )
+        downgrade(engine, "0006")
+        assert not (set(CONTACTS) | {"custom_fields"}) & set(inspect(engine).get_table_names())
+        assert current_revision(engine) == "0006"
 
 
 @pytest.mark.parametrize("table", ["interaction_events", "audit_log"])

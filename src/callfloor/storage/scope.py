@@ -2,6 +2,7 @@
 
 from sqlalchemy.orm import Session
 
+from callfloor.storage.contacts import AccountRepository, ContactRepository, CustomFieldRepository
 from callfloor.storage.repositories import (
     AgentRepository,
     DispositionRepository,
@@ -32,3 +33,6 @@ class TenantScope:
         self.recordings = RecordingRepository(session, tenant_id)
         self.trunks = TrunkRepository(session, tenant_id)
         self.log = InteractionLog(session, tenant_id)
+        self.contacts = ContactRepository(session, tenant_id)
+        self.accounts = AccountRepository(session, tenant_id)
+        self.custom_fields = CustomFieldRepository(session, tenant_id)

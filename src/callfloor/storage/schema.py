@@ -1,0 +1,16 @@
+"""The whole schema: every model module imported, so ``metadata`` holds every table.
+
+Alembic's environment and the migration tests compare the database against this metadata; a
+model module missing here would be invisible to both. Each new module of tables (tickets,
+sales, appointments…) adds its import below.
+"""
+
+from sqlalchemy import MetaData
+
+from callfloor.storage import contacts, models
+from callfloor.storage.models import Base
+
+#: Modules whose tables make up the schema (imported for their side effect on ``Base``).
+MODEL_MODULES = (models, contacts)
+
+metadata: MetaData = Base.metadata
