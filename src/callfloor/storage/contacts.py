@@ -83,7 +83,7 @@ class Contact(TenantOwned, Base):
     civility: Mapped[str | None] = mapped_column(String(10))
     first_name: Mapped[str] = mapped_column(String(100), default="")
     last_name: Mapped[str] = mapped_column(String(100), default="")
-    # "first last", accents and case folded (see the module docstring).
+    # "last first", accents and case folded (see the module docstring): searched and sorted on.
     name_folded: Mapped[str] = mapped_column(String(201), default="")
     customer_number: Mapped[str | None] = mapped_column(String(40))
     language: Mapped[str | None] = mapped_column(String(5))
