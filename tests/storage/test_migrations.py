@@ -1,6 +1,7 @@
 """The migrations build exactly the models' schema, and the logs are append-only in the database."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -40,12 +41,12 @@ def test_migrated_schema_matches_models(engine: Engine) -> None:
     with engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), metadata)
     assert diff == []
-    assert current_revision(engine) == "0007"
+    assert current_revision(engine) == "0008"
 
 
 def test_upgrade_is_idempotent(engine: Engine) -> None:
     upgrade(engine)
-    assert current_revision(engine) == "0007"
+    assert current_revision(engine) == "0008"
     assert {"tenants", "users", "interaction_events"} <= set(inspect(engine).get_table_names())
 
 
@@ -177,6 +178,36 @@ def test_contacts_upgrade_and_downgrade(backend: str, tmp_path: Path) -> None:
         downgrade(engine, "0006")
         assert not (set(CONTACTS) | {"custom_fields"}) & set(inspect(engine).get_table_names())
         assert current_revision(engine) == "0006"
+
+
+SALES = ("products", "sales_counters", "quotes", "quote_lines", "orders", "order_lines")
+
+
+@pytest.mark.parametrize("backend", backends())
+def test_sales_upgrade_and_downgrade(backend: str, tmp_path: Path) -> None:
+    with temporary_database(backend, tmp_path, migrate=False) as engine:
+        upgrade(engine, "0007")
+        with engine.begin() as connection:
+            _insert_tenant(connection)
+        upgrade(engine, "0008")
+        assert set(SALES) <= set(inspect(engine).get_table_names())
+        quote = text(
+            "INSERT INTO quotes (tenant_id, number, status, notes, total_excl_vat, total_vat,"
+            " total_incl_vat, valid_until, created_at, updated_at)"
+            " VALUES (1, :n, :s, '', 504.30, 100.86, 605.16, :d, :at, :at)"
+        )
+        values = {"d": date(2026, 4, 30), "at": datetime(2026, 4, 1, tzinfo=UTC)}
+        with engine.begin() as connection:
+            connection.execute(quote, {**values, "n": "D-2026-000001", "s": "draft"})
+            total = connection.execute(text("SELECT total_incl_vat FROM quotes")).scalar_one()
+            assert Decimal(str(total)) == Decimal("605.16")
+        with pytest.raises(DBAPIError), engine.begin() as connection:  # one number per tenant
+            connection.execute(quote, {**values, "n": "D-2026-000001", "s": "draft"})
+        with pytest.raises(DBAPIError, match="status"), engine.begin() as connection:
+            connection.execute(quote, {**values, "n": "D-2026-000002", "s": "lost"})
+        downgrade(engine, "0007")
+        assert not set(SALES) & set(inspect(engine).get_table_names())
+        assert "contacts" in inspect(engine).get_table_names()
 
 
 @pytest.mark.parametrize("table", ["interaction_events", "audit_log"])

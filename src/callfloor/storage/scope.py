@@ -15,6 +15,7 @@ from callfloor.storage.repositories import (
     TrunkRepository,
     UserRepository,
 )
+from callfloor.storage.sales import OrderRepository, ProductRepository, QuoteRepository
 
 
 class TenantScope:
@@ -36,3 +37,6 @@ class TenantScope:
         self.contacts = ContactRepository(session, tenant_id)
         self.accounts = AccountRepository(session, tenant_id)
         self.custom_fields = CustomFieldRepository(session, tenant_id)
+        self.products = ProductRepository(session, tenant_id)
+        self.quotes = QuoteRepository(session, tenant_id)
+        self.orders = OrderRepository(session, tenant_id)
