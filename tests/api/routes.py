@@ -9,6 +9,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from callfloor.crm.contacts import CustomerFile, PhoneInput
+from callfloor.crm.custom_fields import CustomFields
+from tests.tenants import Platform2
 
 SAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "LoginRequest": {"email": "nobody@example.org", "password": "x"},
@@ -26,7 +31,23 @@ SAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "Activation": {"version": 1},
     "TrunkSpec": {"name": "backup", "host": "sip2.operator.example", "username": "u", "password": "p"},
     "TransferRequest": {"queue": "support"},
+    "ContactIn": {"first_name": "Jeanne", "last_name": "Martin", "phones": [{"number": "06 12 34 56 79"}]},
+    "ContactPatch": {"notes": "Rappeler après 18 h"},
+    "MergeRequest": {"absorb": 1},
+    "ConsentIn": {"channel": "phone", "purpose": "marketing", "granted": False, "source": "call"},
+    "AccountIn": {"name": "Globex"},
+    "AccountPatch": {"notes": "Grand compte"},
+    "CustomFieldSpec": {
+        "entity": "contact",
+        "key": "segment",
+        "label_fr": "Segment",
+        "label_en": "Segment",
+        "type": "text",
+    },
 }
+
+# Query strings that routes with a required query parameter are called with.
+SAMPLE_QUERIES: dict[tuple[str, str], str] = {("GET", "/api/contacts/lookup"): "number=0612345678"}
 
 OPEN_ROUTES = {("GET", "/api/health"), ("POST", "/api/auth/login")}
 # Platform-level routes: superadmins only, whatever the tenant role.
@@ -43,6 +64,32 @@ FLOOR_ROUTES = {
     ("POST", "/api/calls/{call_id}/recording/pause"),
     ("POST", "/api/calls/{call_id}/recording/resume"),
 }
+
+
+def works_in_customer_file(method: str, path: str) -> bool:
+    """Whether agents and supervisors may call this route: contacts, accounts, reading custom fields."""
+    if path.startswith(("/api/contacts", "/api/accounts")):
+        return True
+    return path.startswith("/api/custom-fields") and method == "GET"
+
+
+def with_customer_file(platform: Platform2, sessions: sessionmaker[Session]) -> Platform2:
+    """Both tenants given an account, a contact and a custom field, and their ids for the walks."""
+    with sessions.begin() as session:
+        for tenant in (platform.acme, platform.demo):
+            customers = CustomerFile(session, tenant.tenant_id)
+            account = customers.create_account({"name": "Client SA"}, phones=[PhoneInput("0140000000")])
+            contact = customers.create_contact(
+                {"first_name": "Marie", "last_name": "Curie", "account_id": account.id},
+                phones=[PhoneInput("0612345678")],
+            )
+            field = CustomFields(session, tenant.tenant_id).define(
+                entity="contact", key="loyalty", label_fr="Fidélité", label_en="Loyalty", type_="text"
+            )
+            tenant.ids["/api/contacts"] = {"contact_id": contact.id}
+            tenant.ids["/api/accounts"] = {"account_id": account.id}
+            tenant.ids["/api/custom-fields"] = {"field_id": field.id}
+    return platform
 
 
 @dataclass(frozen=True)
@@ -71,7 +118,8 @@ class Operation:
     def call(self, client: TestClient, url: str, headers: dict[str, str]) -> Any:
         """Send the operation with a valid sample body."""
         body = SAMPLE_BODIES[self.body_schema] if self.body_schema else None
-        return client.request(self.method, url, json=body, headers=headers)
+        query = SAMPLE_QUERIES.get((self.method, self.path))
+        return client.request(self.method, f"{url}?{query}" if query else url, json=body, headers=headers)
 
 
 def operations(client: TestClient) -> list[Operation]:

@@ -7,9 +7,12 @@ from callfloor import __version__
 from callfloor.api import errors
 from callfloor.api.context import AppContext
 from callfloor.api.routes import (
+    accounts,
     agents,
     auth,
     calls,
+    contacts,
+    custom_fields,
     floor,
     health,
     ivr_flows,
@@ -53,6 +56,9 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         calls.router,
         recordings.router,
         prompts.router,
+        contacts.router,
+        accounts.router,
+        custom_fields.router,
         pages.router,
     ):
         app.include_router(router)

@@ -52,7 +52,7 @@ Owner = Contact | Account
 
 _COMMON: dict[str, Callable[[Any], Any]] = {
     "customer_number": lambda v: f.optional_text(v, "customer_number", 40),
-    "tags": f.tags,
+    "tags": lambda v: f.tags(v or []),
     "notes": lambda v: f.text(v or "", "notes", 10_000, multiline=True),
 }
 CONTACT_RULES: dict[str, Callable[[Any], Any]] = {
