@@ -19,7 +19,7 @@ invoices must be numbered in one unbroken sequence, CGI annexe II art. 242 nonie
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from sqlalchemy import (
     Boolean,
@@ -216,7 +216,8 @@ class ProductRepository(TenantRepository[Product]):
 class _DocumentRepository(TenantRepository[D]):
     """Quotes or orders with their lines, filtered by status and customer."""
 
-    lines: QueryableAttribute[Any]
+    #: The model's ``lines`` relationship (read on the class: on an instance it is a descriptor).
+    lines: ClassVar[QueryableAttribute[Any]]
 
     def find(
         self,
@@ -228,7 +229,7 @@ class _DocumentRepository(TenantRepository[D]):
     ) -> Sequence[D]:
         """The tenant's documents matching every filter given, newest first."""
         model = self.model
-        query = self.select().options(selectinload(self.lines))
+        query = self.select().options(selectinload(type(self).lines))
         if statuses:
             query = query.where(model.status.in_(statuses))
         if contact_id is not None:
