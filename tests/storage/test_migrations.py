@@ -41,12 +41,12 @@ def test_migrated_schema_matches_models(engine: Engine) -> None:
     with engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), metadata)
     assert diff == []
-    assert current_revision(engine) == "0008"
+    assert current_revision(engine) == "0009"
 
 
 def test_upgrade_is_idempotent(engine: Engine) -> None:
     upgrade(engine)
-    assert current_revision(engine) == "0008"
+    assert current_revision(engine) == "0009"
     assert {"tenants", "users", "interaction_events"} <= set(inspect(engine).get_table_names())
 
 
@@ -208,6 +208,39 @@ def test_sales_upgrade_and_downgrade(backend: str, tmp_path: Path) -> None:
         downgrade(engine, "0007")
         assert not set(SALES) & set(inspect(engine).get_table_names())
         assert "contacts" in inspect(engine).get_table_names()
+
+
+TICKETS = ("tenant_schedules", "teams", "team_members", "ticket_categories", "ticket_counters", "tickets")
+TICKET_ROWS = ("ticket_events", "ticket_comments", "ticket_attachments")
+
+
+@pytest.mark.parametrize("backend", backends())
+def test_tickets_upgrade_and_downgrade(backend: str, tmp_path: Path) -> None:
+    with temporary_database(backend, tmp_path, migrate=False) as engine:
+        upgrade(engine, "0008")
+        with engine.begin() as connection:
+            _insert_tenant(connection)
+        upgrade(engine, "0009")
+        assert set(TICKETS + TICKET_ROWS) <= set(inspect(engine).get_table_names())
+        ticket = text(
+            "INSERT INTO tickets (tenant_id, number, kind, subject, description, priority, status, level,"
+            " channel, created_at, updated_at) VALUES (1, :n, 'complaint', 'S', '', 'normal', :s, 1, 'phone',"
+            " :at, :at)"
+        )
+        at = {"at": datetime(2026, 4, 1, tzinfo=UTC)}
+        event = "INSERT INTO ticket_events (tenant_id, ticket_id, type, at, data) VALUES (1, 1, 'created', :at, '{}')"
+        with engine.begin() as connection:
+            connection.execute(ticket, {**at, "n": "T-2026-000001", "s": "new"})
+            connection.execute(text(event), at)
+        with pytest.raises(DBAPIError), engine.begin() as connection:  # one number per tenant
+            connection.execute(ticket, {**at, "n": "T-2026-000001", "s": "new"})
+        with pytest.raises(DBAPIError, match="status"), engine.begin() as connection:
+            connection.execute(ticket, {**at, "n": "T-2026-000002", "s": "lost"})
+        with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:
+            connection.execute(text("UPDATE ticket_events SET type = 'comment'"))
+        downgrade(engine, "0008")
+        assert not set(TICKETS + TICKET_ROWS) & set(inspect(engine).get_table_names())
+        assert "quotes" in inspect(engine).get_table_names()
 
 
 @pytest.mark.parametrize("table", ["interaction_events", "audit_log"])

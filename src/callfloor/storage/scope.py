@@ -16,6 +16,12 @@ from callfloor.storage.repositories import (
     UserRepository,
 )
 from callfloor.storage.sales import OrderRepository, ProductRepository, QuoteRepository
+from callfloor.storage.tickets import (
+    ScheduleRepository,
+    TeamRepository,
+    TicketCategoryRepository,
+    TicketRepository,
+)
 
 
 class TenantScope:
@@ -40,3 +46,7 @@ class TenantScope:
         self.products = ProductRepository(session, tenant_id)
         self.quotes = QuoteRepository(session, tenant_id)
         self.orders = OrderRepository(session, tenant_id)
+        self.tickets = TicketRepository(session, tenant_id)
+        self.teams = TeamRepository(session, tenant_id)
+        self.ticket_categories = TicketCategoryRepository(session, tenant_id)
+        self.schedule = ScheduleRepository(session, tenant_id)
