@@ -41,12 +41,12 @@ def test_migrated_schema_matches_models(engine: Engine) -> None:
     with engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), metadata)
     assert diff == []
-    assert current_revision(engine) == "0009"
+    assert current_revision(engine) == "0010"
 
 
 def test_upgrade_is_idempotent(engine: Engine) -> None:
     upgrade(engine)
-    assert current_revision(engine) == "0009"
+    assert current_revision(engine) == "0010"
     assert {"tenants", "users", "interaction_events"} <= set(inspect(engine).get_table_names())
 
 
@@ -241,6 +241,30 @@ def test_tickets_upgrade_and_downgrade(backend: str, tmp_path: Path) -> None:
         downgrade(engine, "0008")
         assert not set(TICKETS + TICKET_ROWS) & set(inspect(engine).get_table_names())
         assert "quotes" in inspect(engine).get_table_names()
+
+
+@pytest.mark.parametrize("backend", backends())
+def test_interactions_upgrade_and_downgrade(backend: str, tmp_path: Path) -> None:
+    with temporary_database(backend, tmp_path, migrate=False) as engine:
+        upgrade(engine, "0009")
+        with engine.begin() as connection:
+            _insert_tenant(connection)
+        upgrade(engine, "0010")
+        record = text(
+            "INSERT INTO interactions (tenant_id, interaction_id, channel, direction, number, started_at,"
+            " ended_at, outcome, notes, created_at) VALUES (1, :i, 'call', 'inbound', '+33612345678', :at,"
+            " :at, :o, '', :at)"
+        )
+        at = {"at": datetime(2026, 4, 1, tzinfo=UTC)}
+        with engine.begin() as connection:
+            connection.execute(record, {**at, "i": "c1", "o": "completed"})
+        with pytest.raises(DBAPIError), engine.begin() as connection:  # one record per interaction
+            connection.execute(record, {**at, "i": "c1", "o": "completed"})
+        with pytest.raises(DBAPIError, match="outcome"), engine.begin() as connection:
+            connection.execute(record, {**at, "i": "c2", "o": "lost"})
+        downgrade(engine, "0009")
+        assert "interactions" not in inspect(engine).get_table_names()
+        assert "tickets" in inspect(engine).get_table_names()
 
 
 @pytest.mark.parametrize("table", ["interaction_events", "audit_log"])

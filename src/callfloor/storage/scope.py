@@ -3,6 +3,7 @@
 from sqlalchemy.orm import Session
 
 from callfloor.storage.contacts import AccountRepository, ContactRepository, CustomFieldRepository
+from callfloor.storage.interactions import InteractionRepository
 from callfloor.storage.repositories import (
     AgentRepository,
     DispositionRepository,
@@ -50,3 +51,4 @@ class TenantScope:
         self.teams = TeamRepository(session, tenant_id)
         self.ticket_categories = TicketCategoryRepository(session, tenant_id)
         self.schedule = ScheduleRepository(session, tenant_id)
+        self.interactions = InteractionRepository(session, tenant_id)
