@@ -6,13 +6,18 @@ sample here, and the tests say so when one is missing.
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from callfloor.crm.catalogue import Catalogue
 from callfloor.crm.contacts import CustomerFile, PhoneInput
 from callfloor.crm.custom_fields import CustomFields
+from callfloor.crm.lines import LineInput
+from callfloor.crm.sales import Sales
 from tests.tenants import Platform2
 
 SAMPLE_BODIES: dict[str, dict[str, Any]] = {
@@ -44,6 +49,14 @@ SAMPLE_BODIES: dict[str, dict[str, Any]] = {
         "label_en": "Segment",
         "type": "text",
     },
+    "ProductIn": {"reference": "NEW-1", "label": "Nouveau", "unit_price": "10.00", "vat_rate": "20"},
+    "ProductPatch": {"label": "Renommé"},
+    "QuoteIn": {
+        "account_id": 1,
+        "lines": [{"reference": "F", "label": "Libre", "unit_price": "9.99", "vat_rate": "20"}],
+    },
+    "QuotePatch": {"notes": "Relancer jeudi"},
+    "OrderStatusChange": {"status": "confirmed"},
 }
 
 # Query strings that routes with a required query parameter are called with.
@@ -71,6 +84,45 @@ def works_in_customer_file(method: str, path: str) -> bool:
     if path.startswith(("/api/contacts", "/api/accounts")):
         return True
     return path.startswith("/api/custom-fields") and method == "GET"
+
+
+def sells(method: str, path: str) -> bool:
+    """Whether agents may call this route: quotes, orders, reading the catalogue."""
+    if path.startswith(("/api/quotes", "/api/orders")):
+        return True
+    return path.startswith("/api/products") and method == "GET"
+
+
+def manages_catalogue(method: str, path: str) -> bool:
+    """Whether supervisors may call this route though it writes: sales, and the catalogue too."""
+    return path.startswith(("/api/quotes", "/api/orders", "/api/products"))
+
+
+def with_sales(platform: Platform2, sessions: sessionmaker[Session]) -> Platform2:
+    """Both tenants (already given a contact) given a product, a draft quote and an order."""
+    now = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+    with sessions.begin() as session:
+        for tenant in (platform.acme, platform.demo):
+            fields = {
+                "reference": "HS-1",
+                "label": "Casque",
+                "unit_price": Decimal("49.90"),
+                "vat_rate": Decimal(20),
+            }
+            product = Catalogue(session, tenant.tenant_id).create(fields, now=now)
+            sales = Sales(session, tenant.tenant_id)
+            customer = {
+                "contact_id": tenant.ids["/api/contacts"]["contact_id"],
+                "valid_until": date(2026, 3, 31),
+            }
+            quote = sales.create_quote(customer, [LineInput(product="HS-1")], now=now)
+            sold = sales.create_quote(customer, [LineInput(product="HS-1", quantity=Decimal(3))], now=now)
+            sales.send(sold, today=date(2026, 3, 2), now=now)
+            order = sales.take_order(sold, taken_by=None, today=date(2026, 3, 2), now=now)
+            tenant.ids["/api/products"] = {"product_id": product.id}
+            tenant.ids["/api/quotes"] = {"quote_id": quote.id}
+            tenant.ids["/api/orders"] = {"order_id": order.id}
+    return platform
 
 
 def with_customer_file(platform: Platform2, sessions: sessionmaker[Session]) -> Platform2:

@@ -4,14 +4,21 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.api.routes import OPEN_ROUTES, PLATFORM_ROUTES, SAMPLE_BODIES, operations, with_customer_file
+from tests.api.routes import (
+    OPEN_ROUTES,
+    PLATFORM_ROUTES,
+    SAMPLE_BODIES,
+    operations,
+    with_customer_file,
+    with_sales,
+)
 from tests.tenants import Platform2
 
 
 @pytest.fixture
 def platform(platform: Platform2, sessions: sessionmaker[Session]) -> Platform2:
-    """The two tenants, each with a contact, an account and a custom field to walk the routes on."""
-    return with_customer_file(platform, sessions)
+    """The two tenants, each with a contact, an account, a custom field, a product, a quote and an order."""
+    return with_sales(with_customer_file(platform, sessions), sessions)
 
 
 def test_every_route_with_an_id_answers_404_for_another_tenants_object(

@@ -16,8 +16,10 @@ from callfloor.api.routes import (
     floor,
     health,
     ivr_flows,
+    products,
     prompts,
     recordings,
+    sales,
     sip,
     tenants,
     trunks,
@@ -59,6 +61,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         contacts.router,
         accounts.router,
         custom_fields.router,
+        products.router,
+        sales.router,
         pages.router,
     ):
         app.include_router(router)
