@@ -1,13 +1,15 @@
 """Two tenants' customer files on one session: the ground the CRM service tests stand on."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from callfloor.crm.contacts import CustomerFile
+from callfloor.crm.ticket_setup import TicketSetup
 from callfloor.storage.models import User
 from callfloor.storage.platform import Platform
+from callfloor.storage.tickets import Team, TicketCategory
 
 
 @dataclass
@@ -35,3 +37,33 @@ def two_tenants(sessions: sessionmaker[Session]) -> Iterator[Two]:
         session.flush()
         yield Two(session, CustomerFile(session, acme.id), CustomerFile(session, globex.id), *users)
         session.rollback()
+
+
+@dataclass
+class TicketFloor:
+    """A tenant's level-1 and level-2 teams and a complaint category whose SLA is 4 h / 16 h of business time."""
+
+    level1: Team
+    level2: Team
+    category: TicketCategory
+
+
+CHECKLIST = ["Numéro de commande ?", "Produit déjà retourné ?"]
+
+
+def ticket_floor(session: Session, tenant_id: int, member_ids: Sequence[int] = ()) -> TicketFloor:
+    """Teams « Accueil » (level 1) and « Experts » (level 2) and category « Livraison » (complaints)."""
+    setup = TicketSetup(session, tenant_id)
+    level1 = setup.save_team(None, "Accueil", 1, member_ids)
+    level2 = setup.save_team(None, "Experts", 2, member_ids)
+    category = setup.create_category(
+        {
+            "name": "Livraison",
+            "kind": "complaint",
+            "first_response_s": 4 * 3600,
+            "resolution_s": 16 * 3600,
+            "default_team_id": level1.id,
+            "checklist": CHECKLIST,
+        }
+    )
+    return TicketFloor(level1, level2, category)

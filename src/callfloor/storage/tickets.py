@@ -37,6 +37,7 @@ from sqlalchemy import (
     UniqueConstraint,
     and_,
     func,
+    literal,
     or_,
     update,
 )
@@ -46,7 +47,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selecti
 
 from callfloor.storage.models import Base, BigId, TenantOwned, User
 from callfloor.storage.repositories import TenantRepository
-from callfloor.storage.types import utcnow
+from callfloor.storage.types import UTCDateTime, utcnow
 
 KINDS = ("complaint", "information", "after_sales")
 PRIORITIES = ("low", "normal", "high", "urgent")
@@ -258,8 +259,9 @@ def next_ticket_number(session: Session, tenant_id: int, year: int) -> int:
 
 def late_condition(now: datetime) -> ColumnElement[bool]:
     """Tickets past a due time at ``now``: first response or resolution (the SLA clock stops while paused)."""
-    responded = func.coalesce(Ticket.first_response_at, now)
-    finished = func.coalesce(Ticket.resolved_at, Ticket.paused_at, now)
+    at = literal(now, UTCDateTime())  # typed, so SQLite compares it in the columns' own format
+    responded = func.coalesce(Ticket.first_response_at, at)
+    finished = func.coalesce(Ticket.resolved_at, Ticket.paused_at, at)
     return or_(
         and_(Ticket.first_response_due.is_not(None), responded > Ticket.first_response_due),
         and_(Ticket.resolution_due.is_not(None), finished > Ticket.resolution_due),
@@ -283,6 +285,7 @@ class TicketRepository(TenantRepository[Ticket]):
         assignee_id: int | None = None,
         contact_id: int | None = None,
         late_at: datetime | None = None,
+        created_since: datetime | None = None,
         limit: int | None = None,
         offset: int = 0,
     ) -> Sequence[Ticket]:
@@ -299,6 +302,8 @@ class TicketRepository(TenantRepository[Ticket]):
             query = query.where(Ticket.status.in_(statuses))
         if late_at is not None:
             query = query.where(late_condition(late_at))
+        if created_since is not None:
+            query = query.where(Ticket.created_at >= created_since)
         query = query.order_by(Ticket.id.desc()).offset(offset)
         return self.session.scalars(query if limit is None else query.limit(limit)).all()
 
