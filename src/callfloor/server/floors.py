@@ -5,6 +5,10 @@ The live floor's clock is the epoch (``time.time()``), so log times convert to U
 stored; deadlines are turned into ``loop.call_at`` timers. Each log entry is committed in its
 own short transaction as it comes: a crash loses nothing the floor has already decided.
 Actions other than log appends go to the telephony layer through ``execute``.
+
+The entries are also folded, in memory, into the customer file's record of each interaction
+(:mod:`callfloor.crm.interactions`): the telephony layer says when one starts and with which
+number, and the entry that ends it is committed together with its ``interactions`` row.
 """
 
 import asyncio
@@ -22,6 +26,14 @@ from callfloor.core.actions import Action, Append
 from callfloor.core.events import Event
 from callfloor.core.floor import Floor
 from callfloor.core.log import LogEntry
+from callfloor.crm.interactions import (
+    InteractionRecorder,
+    InteractionStart,
+    InteractionTally,
+    OpenInteractions,
+)
+from callfloor.crm.screen_pop import ScreenPop, ScreenPops
+from callfloor.storage.models import Tenant
 from callfloor.storage.scope import TenantScope
 
 log = logging.getLogger(__name__)
@@ -38,9 +50,12 @@ class LiveFloor:
         self._execute = execute
         with sessions() as session:
             queues, agents = floor_profiles(TenantScope(session, tenant_id))
+            tenant = session.get(Tenant, tenant_id)
+            self.region = tenant.country if tenant is not None else "FR"  # where numbers are read
         self.floor = Floor(queues, agents, random.Random())  # noqa: S311 - routing ties, not secrets
         self._timer: asyncio.TimerHandle | None = None
         self._ids: dict[tuple[str, str], tuple[int | None, float]] = {}  # (kind, name) -> id, until
+        self.interactions = OpenInteractions()  # not ended yet, folded from their entries
 
     def handle(self, event: Event) -> list[Action]:
         """Apply an event now; an illegal one (a race with the network) is logged and ignored."""
@@ -63,6 +78,19 @@ class LiveFloor:
             else:
                 self._execute(self.tenant_id, action)
         self._rearm()
+
+    def started(self, start: InteractionStart) -> None:
+        """An interaction begins, with its remote number: its record is written when it ends."""
+        self.interactions.start(start)
+
+    def discard(self, interaction: str) -> None:
+        """An interaction that ended before the floor or the IVR logged anything about it."""
+        self.interactions.discard(interaction)
+
+    def screen_pop(self, number: str | None, interaction: str) -> ScreenPop:
+        """The screen pop of an interaction being offered; it reads the database: run it off the loop."""
+        with self._sessions() as session:
+            return ScreenPops(session, self.tenant_id).build(number, interaction=interaction)
 
     def record(self, entry: LogEntry) -> None:
         """Commit an entry that comes from outside the floor: the IVR's, for a call that ended there."""
@@ -91,6 +119,16 @@ class LiveFloor:
                 agent_id=agent_id,
                 payload=payload,
             )
+            ended = self.interactions.add(entry)
+            if ended is not None:
+                self._write(scope, ended)
+
+    def _write(self, scope: TenantScope, ended: InteractionTally) -> None:
+        """The finished interaction's record, in the transaction of the entry that ended it."""
+        queue_id = self._id(scope, "queue", ended.queue)
+        agent_id = self._id(scope, "agent", ended.agent)
+        recorder = InteractionRecorder(scope.session, self.tenant_id, self.region)
+        recorder.write(ended, queue_id=queue_id, agent_id=agent_id)
 
     def _id(self, scope: TenantScope, kind: str, name: str | None) -> int | None:
         """The id of a queue or agent named in an entry, looked up at most every ``ID_TTL_S``.

@@ -26,9 +26,16 @@ after the welcome and may object by pressing 9 (RGPD art. 21, as the CNIL asks):
 is recorded. Otherwise each agent's part of the call (from the bridge to the hang-up or the
 transfer) is one WAV file and one row, saved as soon as that part ends; an agent pauses and
 resumes it while a card number is read out.
+
+The customer file. When a call is answered, the floor is told its caller's number (the network's
+asserted identity, else From), so that the entry ending the call comes with its interaction
+record (:mod:`callfloor.crm.interactions`). When the floor first rings an agent for it, its
+screen pop (:mod:`callfloor.crm.screen_pop`) is built off the loop and kept with the call for the
+agent desktop.
 """
 
 import asyncio
+import contextlib
 import functools
 import logging
 import secrets
@@ -72,6 +79,7 @@ from callfloor.core.ivr.session import (
 from callfloor.core.log import InteractionEventType, LogEntry
 from callfloor.core.sip import ParseError
 from callfloor.core.sip.dialog import Dialog, DialogError, DialogState, uac_dialog, uas_dialog
+from callfloor.core.sip.grammar import split_outside
 from callfloor.core.sip.layer import Key
 from callfloor.core.sip.message import Request, Response
 from callfloor.core.sip.offer_answer import accept_answer, answer, offer
@@ -79,6 +87,8 @@ from callfloor.core.sip.responses import make_response
 from callfloor.core.sip.sdp import SdpError, SessionDescription
 from callfloor.core.sip.sdp_parser import parse_sdp
 from callfloor.core.sip.uri import parse_name_addr, parse_uri
+from callfloor.crm.interactions import InteractionStart
+from callfloor.crm.screen_pop import ScreenPop
 from callfloor.prompts import prompt_path
 from callfloor.prompts.tenants import TenantPrompts
 from callfloor.server.media.bridge import Bridge as MediaBridge
@@ -149,6 +159,9 @@ class Call:
     ivr: IvrSession | None = None  # the caller's walk through the number's flow, if it has one
     ivr_plays: int = 0  # how many prompts the IVR asked for: a stale end of prompt is ignored
     ivr_timer: asyncio.TimerHandle | None = None  # a menu's wait for a key
+    number: str | None = None  # the caller's, as the network gave it (caller_number)
+    screen_pop: ScreenPop | None = None  # for the agent desktop, once built (at the first ring)
+    popping: bool = False  # the screen pop is being built
 
     @property
     def state(self) -> str:
@@ -218,6 +231,15 @@ class FloorLike(Protocol):
     def record(self, entry: LogEntry) -> None:
         """Commit a log entry from outside the floor (the IVR's)."""
 
+    def started(self, start: InteractionStart) -> None:
+        """An interaction begins, with its remote number."""
+
+    def discard(self, interaction: str) -> None:
+        """An interaction that ended with nothing logged about it."""
+
+    def screen_pop(self, number: str | None, interaction: str) -> ScreenPop:
+        """The screen pop of an interaction (reads the database: called off the loop)."""
+
 
 class BindingLike(Protocol):
     """A registration (:class:`callfloor.core.sip.registrar.Binding`)."""
@@ -270,6 +292,24 @@ def _no_answered_consult() -> CallControlError:
     return CallControlError(
         409, "not_consulting", "Aucun agent consulté n'a répondu.", "No consulted agent has answered."
     )
+
+
+def caller_number(request: Request) -> str | None:
+    """The caller's number: the network's asserted identity (RFC 3325 §9.1), else From's user part.
+
+    Only trusted peers (trunks) and authenticated phones reach a call, so the header is not a
+    stranger's claim. A ``tel:`` identity gives its number, parameters dropped.
+    """
+    for value in request.headers.get_all("P-Asserted-Identity"):
+        for part in split_outside(value, ","):
+            with contextlib.suppress(ParseError):
+                uri = parse_name_addr(part.strip()).uri
+                number = uri.user if uri.is_sip else (uri.opaque or "").split(";")[0]
+                if number:
+                    return number
+    with contextlib.suppress(ParseError):
+        return request.from_().uri.user
+    return None
 
 
 def reliable(peer: Hashable) -> bool:
@@ -425,6 +465,10 @@ class CallManager:
         self.calls[call.id] = call
         self._by_call_id[request.call_id] = (call, "caller")
         call.call_ids.append(request.call_id)
+        call.number = caller_number(request)
+        self.endpoint.floor(call.tenant_id).started(
+            InteractionStart(call.id, call.started, number=call.number)
+        )
         self.endpoint.respond(key, ok)
         call.caller.answered = True
         loop = asyncio.get_running_loop()
@@ -654,6 +698,8 @@ class CallManager:
 
     def _end(self, call: Call) -> None:
         call.over = True
+        if not call.enqueued:  # the floor never had it: no entry will end its record
+            self.endpoint.floor(call.tenant_id).discard(call.id)
         if call.ivr_timer is not None:
             call.ivr_timer.cancel()
         self._stop_recording(call)
@@ -687,6 +733,9 @@ class CallManager:
                 asyncio.get_running_loop().call_soon(self._take_over, call)
             else:
                 spawn(self._ring(call, action.agent))
+            if call.screen_pop is None and not call.popping:
+                call.popping = True
+                spawn(self._pop(call))
         elif isinstance(action, CancelRing):
             self._cancel_agent(call)
         elif isinstance(action, Bridge):
@@ -698,6 +747,14 @@ class CallManager:
         elif isinstance(action, Hangup):
             self._bye(call.caller)
             self._end(call)
+
+    async def _pop(self, call: Call) -> None:
+        """Build the call's screen pop in a worker thread (it reads the database) and keep it."""
+        floor = self.endpoint.floor(call.tenant_id)
+        try:
+            call.screen_pop = await asyncio.to_thread(floor.screen_pop, call.number, call.id)
+        finally:
+            call.popping = False
 
     async def _ring(self, call: Call, agent: str) -> None:
         leg = await self._invite(call, agent, "agent")

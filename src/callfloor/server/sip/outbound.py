@@ -13,7 +13,8 @@ call is offered to them; afterwards they go back to what they were doing (ready,
 pause). A call the floor offered them meanwhile stops them dialing: 486.
 
 Each call is an interaction of the log: ``dialed`` (reason ``outbound``) when it goes out, and
-``outbound_ended`` with its outcome and talk time, committed when it ends. The queues' KPIs do
+``outbound_ended`` with its outcome and talk time, committed when it ends with the call's record
+in the customer file (the number dialed, E.164, without the trunk's prefix). The queues' KPIs do
 not count them (they have no queue); campaigns (issue #8) attach outbound calls to a campaign.
 """
 
@@ -37,6 +38,7 @@ from callfloor.core.sip.offer_answer import accept_answer, offer
 from callfloor.core.sip.responses import make_response
 from callfloor.core.sip.sdp import SdpError
 from callfloor.core.sip.sdp_parser import parse_sdp
+from callfloor.crm.interactions import InteractionStart
 from callfloor.server.media.bridge import Bridge
 from callfloor.server.media.ports import PortAllocator
 from callfloor.server.media.session import RtpSession
@@ -156,6 +158,9 @@ class OutboundCalls:
             tenant_id, agent, number, trunk, request, key, peer, agent_rtp, ours.to_bytes(), trunk_rtp,
             self._invite(trunk, number, trunk_rtp),
         )  # fmt: skip
+        dialed = number.removeprefix(trunk.prefix)  # E.164, as the endpoint normalised it
+        start = InteractionStart(call.interaction, time.time(), direction="outbound", number=dialed)
+        self.endpoint.floor(tenant_id).started(start)
         self._pause(call)
         self._log(call, InteractionEventType.DIALED, reason="outbound")
         self._by_call_id[request.call_id] = (call, "agent")
