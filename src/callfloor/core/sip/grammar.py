@@ -5,15 +5,20 @@ brackets, and parameters tolerate linear white space around ``;`` and ``=`` (SEM
 are ``SWS ";" SWS``), which is where most hand-written SIP parsers go wrong (RFC 4475 §3.1.1.1).
 """
 
+import re
+
 from callfloor.core.sip import ParseError
 
 TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.!%*_+`'~")
 WHITESPACE = " \t"
+# The same set as a pattern: one C-level match instead of a Python test per character.
+_TOKEN = re.compile(r"[a-zA-Z0-9\-.!%*_+`'~]+")
+_NESTING = frozenset('"<>')  # what makes a separator not count
 
 
 def is_token(text: str) -> bool:
     """True for a non-empty RFC 3261 token."""
-    return bool(text) and all(c in TOKEN_CHARS for c in text)
+    return _TOKEN.fullmatch(text) is not None
 
 
 def quoted_end(text: str, start: int) -> int:
@@ -32,6 +37,10 @@ def quoted_end(text: str, start: int) -> int:
 
 def split_outside(text: str, separator: str) -> list[str]:
     """Split on ``separator`` where it is outside quoted strings and angle brackets."""
+    if separator not in text:
+        return [text]
+    if _NESTING.isdisjoint(text):  # most values: nothing to step over, str.split agrees
+        return text.split(separator)
     parts, start, i, depth = [], 0, 0, 0
     while i < len(text):
         c = text[i]

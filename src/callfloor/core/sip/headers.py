@@ -9,10 +9,11 @@ them once up front for the headers every transaction depends on.
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from callfloor.core.sip import ParseError
 from callfloor.core.sip.grammar import format_params, is_token, parse_params, split_outside
-from callfloor.core.sip.uri import parse_uri  # a Via's sent-by is a URI's hostport
+from callfloor.core.sip.uri import PARSED_VALUES_KEPT, parse_uri  # a Via's sent-by is a URI's hostport
 
 COMPACT = {
     "a": "Accept-Contact", "b": "Referred-By", "c": "Content-Type", "d": "Request-Disposition",
@@ -41,6 +42,7 @@ SINGLE_HEADERS = frozenset(
 MAX_CSEQ = 2**31 - 1  # RFC 3261 §8.1.1.5
 
 
+@lru_cache(maxsize=1024)
 def canonical(name: str) -> str:
     """The header's canonical spelling (compact forms expanded)."""
     lower = name.lower()
@@ -49,13 +51,20 @@ def canonical(name: str) -> str:
     return _CANONICAL.get(lower, name)
 
 
+@lru_cache(maxsize=1024)
+def _key(name: str) -> str:
+    """What a name is matched on: its canonical spelling, lower-cased."""
+    return canonical(name).lower()
+
+
 class Headers:
     """Ordered header fields; lookups ignore case."""
 
-    __slots__ = ("_items",)
+    __slots__ = ("_items", "_keys")
 
     def __init__(self, items: list[tuple[str, str]] | None = None) -> None:
         self._items: list[tuple[str, str]] = [(canonical(n), v) for n, v in items or []]
+        self._keys = [_key(n) for n, _ in self._items]  # beside each field, what lookups match
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
         return iter(self._items)
@@ -73,36 +82,43 @@ class Headers:
 
     def get(self, name: str) -> str | None:
         """The first field's value, or None."""
-        key = canonical(name).lower()
-        return next((v for n, v in self._items if n.lower() == key), None)
+        key = _key(name)
+        for index, field_key in enumerate(self._keys):
+            if field_key == key:
+                return self._items[index][1]
+        return None
 
     def get_all(self, name: str) -> list[str]:
         """Every field's raw value, in order."""
-        key = canonical(name).lower()
-        return [v for n, v in self._items if n.lower() == key]
+        key = _key(name)
+        return [self._items[i][1] for i, field_key in enumerate(self._keys) if field_key == key]
 
     def values(self, name: str) -> list[str]:
         """Every value, comma-separated lists split apart (for list headers)."""
         raw = self.get_all(name)
-        if canonical(name).lower() not in LIST_HEADERS:
+        if _key(name) not in LIST_HEADERS:
             return raw
         return [part.strip() for value in raw for part in split_outside(value, ",")]
 
     def add(self, name: str, value: str) -> None:
         """Append a field."""
         self._items.append((canonical(name), value))
+        self._keys.append(_key(name))
 
     def set(self, name: str, value: str) -> None:
         """Replace every field of this name by one (in the first one's place)."""
-        key = canonical(name).lower()
-        index = next((i for i, (n, _) in enumerate(self._items) if n.lower() == key), len(self._items))
+        key = _key(name)
+        index = self._keys.index(key) if key in self._keys else len(self._items)
         self.remove(name)
         self._items.insert(index, (canonical(name), value))
+        self._keys.insert(index, key)
 
     def remove(self, name: str) -> None:
         """Remove every field of this name."""
-        key = canonical(name).lower()
-        self._items = [(n, v) for n, v in self._items if n.lower() != key]
+        key = _key(name)
+        kept = [i for i, field_key in enumerate(self._keys) if field_key != key]
+        self._items = [self._items[i] for i in kept]
+        self._keys = [self._keys[i] for i in kept]
 
     def copy(self) -> "Headers":
         """An independent copy."""
@@ -135,6 +151,7 @@ class Via:
         return f"SIP/{self.version}/{self.transport} {self.host}{port}{format_params(self.params)}"
 
 
+@lru_cache(maxsize=PARSED_VALUES_KEPT)  # memoised like uri.parse_name_addr, for the same reason
 def parse_via(value: str) -> Via:
     """Parse one Via value; whitespace around ``/``, ``;`` and ``=`` is allowed."""
     match = _VIA.match(value.strip())
@@ -159,6 +176,7 @@ class CSeq:
         return f"{self.number} {self.method}"
 
 
+@lru_cache(maxsize=PARSED_VALUES_KEPT)
 def parse_cseq(value: str) -> CSeq:
     """Parse a CSeq value; the number must fit in 31 bits."""
     parts = value.split()

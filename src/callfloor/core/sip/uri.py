@@ -9,6 +9,7 @@ or routing a ``tel:`` number — is the caller's, not the parser's. Escapes are 
 import ipaddress
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from callfloor.core.sip import ParseError
 from callfloor.core.sip.grammar import (
@@ -56,6 +57,13 @@ class Uri:
         return f"{self.scheme}:{userinfo}{self.host}{port}{format_params(self.params)}{headers}"
 
 
+# Parsers of header values are memoised: the same From, To, Via and URIs come back in every
+# message of a dialog and are read several times per message (checks, transactions, dialogs).
+# What they return is frozen and shared, so nobody may change it (its params dicts included).
+PARSED_VALUES_KEPT = 4096
+
+
+@lru_cache(maxsize=PARSED_VALUES_KEPT)
 def parse_uri(text: str) -> Uri:
     """Parse a URI; whitespace anywhere in it is an error (RFC 4475 §3.1.2.5)."""
     if not text or any(c in text for c in WHITESPACE + "\r\n<>"):
@@ -128,6 +136,7 @@ class NameAddr:
         return f"{display}<{self.uri}>{format_params(self.params)}"
 
 
+@lru_cache(maxsize=PARSED_VALUES_KEPT)
 def parse_name_addr(text: str) -> NameAddr:
     """Parse ``name-addr`` or ``addr-spec`` followed by header parameters (RFC 3261 §20.10)."""
     text = text.strip(WHITESPACE)
