@@ -84,8 +84,10 @@ class Step:
     achieved: float = math.nan
     answer_ms: list[int] = field(default_factory=list)
     sut_cpu: float = 0.0  # share of one core, over the step
+    sut_cpus: list[float] = field(default_factory=list)  # the same per process (callfloor's media process)
     load_cpu: float = 0.0  # the sipp processes (callers, and sippy's far end)
     wall: float = 0.0
+    udp_out: int = 0  # UDP datagrams this machine sent during the step (SIP and RTP, all processes)
     causes: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -182,6 +184,15 @@ def child_of(wrapper: subprocess.Popen[bytes]) -> int:
     raise RuntimeError(f"no child under pid {wrapper.pid}")
 
 
+def children(pid: int) -> list[int]:
+    """The pids of ``pid``'s child processes (those its threads started)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            found += map(int, (task / "children").read_text().split())
+    return found
+
+
 @contextlib.contextmanager
 def started(
     command: list[str], log: Path, cwd: Path, env: dict[str, str] | None = None
@@ -199,6 +210,18 @@ def started(
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(timeout=10)
+
+
+def udp_datagrams_sent() -> int:
+    """The kernel's count of UDP datagrams sent (``Udp: OutDatagrams``, /proc/net/snmp).
+
+    Per call it tells whether the prompt really went out: a 2 s call is about 6 SIP messages
+    and, when the welcome plays, 100 RTP packets.
+    """
+    rows = [
+        line.split() for line in Path("/proc/net/snmp").read_text().splitlines() if line.startswith("Udp:")
+    ]
+    return int(rows[1][rows[0].index("OutDatagrams")])
 
 
 def cpu_seconds(pid: int) -> float:
@@ -236,16 +259,17 @@ def callfloor(work: Path) -> Iterator[System]:
         wait_until(healthy, 90, "callfloor", proc)
         wait_until(lambda: udp_bound(sip), 10, "callfloor SIP", proc)
         pid = child_of(proc)
+        # The media process (CALLFLOOR_MEDIA_PROCESS, on by default) is callfloor's CPU too.
+        pids = [pid, *children(pid)]
 
         def after() -> list[str]:
-            idle = cpu_seconds(pid)
+            idle = sum(map(cpu_seconds, pids))
             time.sleep(3)
-            notes = [
-                f"callfloor's CPU 3 s after the last step: {(cpu_seconds(pid) - idle) / 3:.0%} of a core"
-            ]
+            used = sum(map(cpu_seconds, pids)) - idle
+            notes = [f"callfloor's CPU 3 s after the last step: {used / 3:.0%} of a core"]
             return notes + callfloor_log_entries(data / "callfloor.db")
 
-        yield System((HOST, sip), [pid], logs=[log], after=after)
+        yield System((HOST, sip), pids, logs=[log], after=after)
 
 
 def callfloor_log_entries(database: Path) -> list[str]:
@@ -357,6 +381,7 @@ def place_calls(system: System, rate: int, folder: Path, profile: Path | None, c
     watched = system.sut + system.load
     before = [cpu_seconds(pid) for pid in watched]
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    udp_before = udp_datagrams_sent()
     start = time.monotonic()
     spy = None
     with (folder / "sipp.out").open("wb") as out:
@@ -371,11 +396,13 @@ def place_calls(system: System, rate: int, folder: Path, profile: Path | None, c
         if spy is not None:
             spy.wait(timeout=60)
     step.wall = time.monotonic() - start
+    step.udp_out = udp_datagrams_sent() - udp_before
     after = [cpu_seconds(pid) for pid in watched]
     used = [b - a for a, b in zip(before, after, strict=True)]
     ended = resource.getrusage(resource.RUSAGE_CHILDREN)
     uac = ended.ru_utime + ended.ru_stime - children.ru_utime - children.ru_stime
-    step.sut_cpu = sum(used[: len(system.sut)]) / step.wall
+    step.sut_cpus = [cpu / step.wall for cpu in used[: len(system.sut)]]
+    step.sut_cpu = sum(step.sut_cpus)
     step.load_cpu = (uac + sum(used[len(system.sut) :])) / step.wall
     row = last_row(folder / "stats.csv")
     if row:
@@ -459,12 +486,19 @@ def print_profile(path: Path, top: int = 18) -> None:
 # -- the run ------------------------------------------------------------------------------------
 
 
+def processes(step: Step) -> str:
+    """Each process's CPU when the system has several (callfloor's calls, then its media)."""
+    if len(step.sut_cpus) < 2:
+        return ""
+    return "(" + " + ".join(f"{cpu:.0%}" for cpu in step.sut_cpus) + ") "
+
+
 def ramp(name: str, work: Path, rates: list[int]) -> tuple[list[Step], list[str]]:
     """Start one system, call it at each rate, stop it."""
     steps: list[Step] = []
     print(f"\n{TITLES[name]}")
     print(f"  {'target':>6} {'calls':>6} {'achieved':>8} {'failed':>7} {'retrans':>7} {'answer p50':>10}"
-          f" {'p99 ms':>7} {'SUT cpu':>7} {'sipp cpu':>8}  failures")  # fmt: skip
+          f" {'p99 ms':>7} {'SUT cpu':>7} {'sipp cpu':>8} {'udp/call':>8}  failures")  # fmt: skip
     with STARTERS[name](work) as system:
         warm = place_calls(system, 10, work / "warm-up", None, calls=20)
         print(f"  (warm-up, not counted: {warm.calls} calls at 10/s, {warm.successful} succeeded)")
@@ -478,7 +512,8 @@ def ramp(name: str, work: Path, rates: list[int]) -> tuple[list[Step], list[str]
             line = (
                 f"  {rate:>6} {step.calls:>6,} {step.achieved:>8.1f} {step.failed:>6.2f}%"
                 f" {step.retransmissions:>7,} {step.percentile(0.5):>10.0f} {step.percentile(0.99):>7.0f}"
-                f" {step.sut_cpu:>7.0%} {step.load_cpu:>8.0%}  {causes}{verdict}"
+                f" {step.sut_cpu:>7.0%} {step.load_cpu:>8.0%} {step.udp_out / step.calls:>8.0f}"
+                f"  {processes(step)}{causes}{verdict}"
             )
             print(line.rstrip(), flush=True)
             if profile is not None:
