@@ -72,7 +72,7 @@ class InteractionTally:
         if entry.type is E.ANSWERED:
             self.agent = entry.agent
             self.answered_at = self.answered_at or entry.at
-        if entry.type in (E.ANSWERED, E.ABANDONED, E.IVR_ENDED) and self.wait_s is None:
+        if entry.type is E.ANSWERED and self.wait_s is None:
             self.wait_s = entry.wait_s
         if entry.type in (E.COMPLETED, E.OUTBOUND_ENDED) and entry.talk_s is not None:
             self.talk_s = (self.talk_s or 0.0) + entry.talk_s  # every agent's part of a transferred call
@@ -83,6 +83,7 @@ class InteractionTally:
         outcome = ending(entry) if ending is not None else None
         if outcome is not None:
             self.outcome, self.reason = outcome, entry.reason
+            self.wait_s = self.wait_s if self.wait_s is not None else entry.wait_s
             self.ended_at = entry.at - (entry.wrap_s or 0.0)  # the call ended where wrap-up began
         return outcome is not None
 
