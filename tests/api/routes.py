@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -18,6 +19,9 @@ from callfloor.crm.contacts import CustomerFile, PhoneInput
 from callfloor.crm.custom_fields import CustomFields
 from callfloor.crm.lines import LineInput
 from callfloor.crm.sales import Sales
+from callfloor.crm.ticket_files import AttachmentStore
+from callfloor.crm.tickets import TicketDesk, TicketInput
+from tests.crm.customer_files import ticket_floor
 from tests.tenants import Platform2
 
 SAMPLE_BODIES: dict[str, dict[str, Any]] = {
@@ -57,6 +61,19 @@ SAMPLE_BODIES: dict[str, dict[str, Any]] = {
     },
     "QuotePatch": {"notes": "Relancer jeudi"},
     "OrderStatusChange": {"status": "confirmed"},
+    "TicketIn": {"subject": "Colis abîmé", "category": "Livraison", "channel": "phone"},
+    "CommentIn": {"body": "Nous revenons vers vous.", "internal": False},
+    "StatusIn": {"status": "open"},
+    "AssignIn": {"assignee_id": None},
+    "EscalateIn": {"team": "Experts", "reason": "Expertise", "checklist_answers": ["C-1", "non"]},
+    "TeamIn": {"name": "Back-office", "level": 2},
+    "TicketCategoryIn": {
+        "name": "SAV",
+        "kind": "after_sales",
+        "first_response_s": 14400,
+        "resolution_s": 172800,
+    },
+    "ScheduleIn": {"timezone": "Europe/Paris", "country": "FR", "weekly": {"mon": ["09:00-18:00"]}},
 }
 
 # Query strings that routes with a required query parameter are called with.
@@ -80,10 +97,40 @@ FLOOR_ROUTES = {
 
 
 def works_in_customer_file(method: str, path: str) -> bool:
-    """Whether agents and supervisors may call this route: contacts, accounts, reading custom fields."""
-    if path.startswith(("/api/contacts", "/api/accounts")):
+    """Whether agents and supervisors may call this route: contacts, accounts, tickets, reading their setup."""
+    if path.startswith(("/api/contacts", "/api/accounts", "/api/tickets")):
         return True
-    return path.startswith("/api/custom-fields") and method == "GET"
+    setup = ("/api/custom-fields", "/api/teams", "/api/ticket-categories", "/api/schedule")
+    return path.startswith(setup) and method == "GET"
+
+
+def with_tickets(platform: Platform2, sessions: sessionmaker[Session], data_dir: Path) -> Platform2:
+    """Both tenants (already given a contact) given teams, a category, and a ticket with a comment and a file."""
+    now = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+    with sessions.begin() as session:
+        for tenant in (platform.acme, platform.demo):
+            floor = ticket_floor(session, tenant.tenant_id)
+            desk = TicketDesk(session, tenant.tenant_id)
+            contact_id = tenant.ids["/api/contacts"]["contact_id"]
+            ticket = desk.create(
+                TicketInput("Colis jamais livré", floor.category.id, contact_id=contact_id),
+                actor=None,
+                now=now,
+            )
+            desk.comment(ticket, "Appel du transporteur", internal=True, actor=None, now=now)
+            attachment = AttachmentStore(data_dir).save(
+                session,
+                ticket,
+                file_name="bon.txt",
+                content_type="text/plain",
+                data=b"bon",
+                actor=None,
+                now=now,
+            )
+            tenant.ids["/api/tickets"] = {"ticket_id": ticket.id, "attachment_id": attachment.id}
+            tenant.ids["/api/teams"] = {"team_id": floor.level1.id}
+            tenant.ids["/api/ticket-categories"] = {"category_id": floor.category.id}
+    return platform
 
 
 def sells(method: str, path: str) -> bool:

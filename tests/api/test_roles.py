@@ -4,6 +4,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from callfloor.settings import Settings
 from tests.api.routes import (
     FLOOR_ROUTES,
     OPEN_ROUTES,
@@ -13,6 +14,7 @@ from tests.api.routes import (
     sells,
     with_customer_file,
     with_sales,
+    with_tickets,
     works_in_customer_file,
 )
 from tests.tenants import Platform2
@@ -27,9 +29,10 @@ EVERYONE = {
 
 
 @pytest.fixture
-def platform(platform: Platform2, sessions: sessionmaker[Session]) -> Platform2:
-    """The two tenants, each with a contact, an account, a custom field, a product, a quote and an order."""
-    return with_sales(with_customer_file(platform, sessions), sessions)
+def platform(platform: Platform2, sessions: sessionmaker[Session], settings: Settings) -> Platform2:
+    """The two tenants, each with a contact, an account, a custom field, a product, a quote, an order and a ticket."""
+    with_sales(with_customer_file(platform, sessions), sessions)
+    return with_tickets(platform, sessions, settings.data_dir)
 
 
 @pytest.mark.parametrize("role", ["agent", "client_viewer"])

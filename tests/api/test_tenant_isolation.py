@@ -4,6 +4,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from callfloor.settings import Settings
 from tests.api.routes import (
     OPEN_ROUTES,
     PLATFORM_ROUTES,
@@ -11,14 +12,16 @@ from tests.api.routes import (
     operations,
     with_customer_file,
     with_sales,
+    with_tickets,
 )
 from tests.tenants import Platform2
 
 
 @pytest.fixture
-def platform(platform: Platform2, sessions: sessionmaker[Session]) -> Platform2:
-    """The two tenants, each with a contact, an account, a custom field, a product, a quote and an order."""
-    return with_sales(with_customer_file(platform, sessions), sessions)
+def platform(platform: Platform2, sessions: sessionmaker[Session], settings: Settings) -> Platform2:
+    """The two tenants, each with a contact, an account, a custom field, a product, a quote, an order and a ticket."""
+    with_sales(with_customer_file(platform, sessions), sessions)
+    return with_tickets(platform, sessions, settings.data_dir)
 
 
 def test_every_route_with_an_id_answers_404_for_another_tenants_object(

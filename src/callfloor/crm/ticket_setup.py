@@ -108,8 +108,13 @@ class TicketSetup:
                 raise refuse(key, f"seconds between 1 and {MAX_SLA_S}", f"secondes entre 1 et {MAX_SLA_S}")
             return value
         if key == "default_team_id":
-            if value is not None and self.scope.teams.get(value) is None:
-                raise refuse(key, f"no team {value}", f"pas d'équipe {value}")
+            team = None if value is None else self.scope.teams.get(value)
+            if value is not None and (team is None or team.level != 1):
+                raise refuse(
+                    key,
+                    f"no level-1 team {value} (tickets start at level 1)",
+                    f"pas d'équipe de niveau 1 {value} (un ticket commence au niveau 1)",
+                )
             return value
         if key == "checklist":
             return self._steps(value or [])

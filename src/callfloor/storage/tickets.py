@@ -304,7 +304,7 @@ class TicketRepository(TenantRepository[Ticket]):
             query = query.where(late_condition(late_at))
         if created_since is not None:
             query = query.where(Ticket.created_at >= created_since)
-        query = query.order_by(Ticket.id.desc()).offset(offset)
+        query = query.order_by(Ticket.created_at.desc(), Ticket.id.desc()).offset(offset)
         return self.session.scalars(query if limit is None else query.limit(limit)).all()
 
 
