@@ -15,7 +15,8 @@ from starlette.datastructures import UploadFile
 
 from callfloor.api.deps import Caller
 from callfloor.api.errors import ApiError, not_found
-from callfloor.api.routes.tickets import AttachmentOut, Worker, ticket_of, ticket_refusals
+from callfloor.api.routes.ticket_views import AttachmentOut
+from callfloor.api.routes.tickets import Worker, ticket_of, ticket_refusals
 from callfloor.crm.ticket_files import MAX_SIZE, AttachmentPathError, AttachmentStore
 from callfloor.storage.tickets import TicketAttachment
 from callfloor.storage.types import utcnow
