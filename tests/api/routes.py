@@ -21,6 +21,8 @@ from callfloor.crm.lines import LineInput
 from callfloor.crm.sales import Sales
 from callfloor.crm.ticket_files import AttachmentStore
 from callfloor.crm.tickets import TicketDesk, TicketInput
+from callfloor.storage.interactions import Interaction
+from callfloor.storage.scope import TenantScope
 from tests.crm.customer_files import ticket_floor
 from tests.tenants import Platform2
 
@@ -77,7 +79,10 @@ SAMPLE_BODIES: dict[str, dict[str, Any]] = {
 }
 
 # Query strings that routes with a required query parameter are called with.
-SAMPLE_QUERIES: dict[tuple[str, str], str] = {("GET", "/api/contacts/lookup"): "number=0612345678"}
+SAMPLE_QUERIES: dict[tuple[str, str], str] = {
+    ("GET", "/api/contacts/lookup"): "number=0612345678",
+    ("GET", "/api/screen-pop"): "number=0612345678",
+}
 
 OPEN_ROUTES = {("GET", "/api/health"), ("POST", "/api/auth/login")}
 # Platform-level routes: superadmins only, whatever the tenant role.
@@ -85,6 +90,7 @@ PLATFORM_ROUTES = {("GET", "/api/sip/bans")}
 # Live calls: agents (their own calls), supervisors and admins; no call is live without SIP.
 FLOOR_ROUTES = {
     ("GET", "/api/calls"),
+    ("GET", "/api/calls/{call_id}/screen-pop"),
     ("POST", "/api/calls/{call_id}/hold"),
     ("POST", "/api/calls/{call_id}/resume"),
     ("POST", "/api/calls/{call_id}/transfer"),
@@ -98,7 +104,9 @@ FLOOR_ROUTES = {
 
 def works_in_customer_file(method: str, path: str) -> bool:
     """Whether agents and supervisors may call this route: contacts, accounts, tickets, reading their setup."""
-    if path.startswith(("/api/contacts", "/api/accounts", "/api/tickets")):
+    if path.startswith(
+        ("/api/contacts", "/api/accounts", "/api/interactions", "/api/screen-pop", "/api/tickets")
+    ):
         return True
     setup = ("/api/custom-fields", "/api/teams", "/api/ticket-categories", "/api/schedule")
     return path.startswith(setup) and method == "GET"
@@ -172,6 +180,18 @@ def with_sales(platform: Platform2, sessions: sessionmaker[Session]) -> Platform
     return platform
 
 
+def finished_call(session: Session, tenant_id: int, contact_id: int) -> Any:
+    """The record of the tenant's recorded call, linked to the contact; its interaction id."""
+    recorded = TenantScope(session, tenant_id).recordings.list()[0]
+    at = recorded.started_at
+    call = Interaction(
+        tenant_id=tenant_id, interaction_id=recorded.interaction_id, channel="call", direction="inbound",
+        number="+33612345678", contact_id=contact_id, started_at=at, ended_at=at, outcome="completed",
+    )  # fmt: skip
+    session.add(call)
+    return recorded.interaction_id
+
+
 def with_customer_file(platform: Platform2, sessions: sessionmaker[Session]) -> Platform2:
     """Both tenants given an account, a contact and a custom field, and their ids for the walks."""
     with sessions.begin() as session:
@@ -188,6 +208,9 @@ def with_customer_file(platform: Platform2, sessions: sessionmaker[Session]) -> 
             tenant.ids["/api/contacts"] = {"contact_id": contact.id}
             tenant.ids["/api/accounts"] = {"account_id": account.id}
             tenant.ids["/api/custom-fields"] = {"field_id": field.id}
+            tenant.ids["/api/interactions"] = {
+                "interaction_id": finished_call(session, tenant.tenant_id, contact.id)
+            }
     return platform
 
 

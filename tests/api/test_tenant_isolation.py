@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from callfloor.settings import Settings
 from tests.api.routes import (
+    FLOOR_ROUTES,
     OPEN_ROUTES,
     PLATFORM_ROUTES,
     SAMPLE_BODIES,
@@ -45,7 +46,7 @@ def test_the_same_routes_work_on_the_callers_own_objects(
     client: TestClient, platform: Platform2, as_role: dict[str, dict[str, str]]
 ) -> None:
     for op in operations(client):
-        if op.params and op.method == "GET":
+        if op.params and op.method == "GET" and (op.method, op.path) not in FLOOR_ROUTES:  # no call is live
             response = op.call(client, op.url(platform.acme.ids), as_role["admin"])
             assert response.status_code == 200, (op, response.text)
 

@@ -5,8 +5,9 @@ not in the database: these routes read and command them on that loop. Served by 
 up`` both run on one loop; with the API apart (tests, an API-only process) the work is handed
 to the SIP loop's thread. Without a SIP server in the process there are no live calls.
 
-An agent sees and commands the calls they are on (talking, or consulted); supervisors and
-admins every call of their tenant. A call of another tenant is 404, like any other object.
+An agent sees and commands the calls they are on (ringing, talking, or consulted), and reads
+their screen pop; supervisors and admins every call of their tenant. A call of another tenant
+is 404, like any other object.
 """
 
 import asyncio
@@ -20,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from callfloor.api.deps import Caller, require
 from callfloor.api.errors import ApiError, not_found
 from callfloor.core.roles import Role
+from callfloor.crm.screen_pop import ScreenPop, ScreenPops
 from callfloor.server.sip.calls import Call, CallControlError, CallManager
 from callfloor.storage.scope import TenantScope
 
@@ -116,6 +118,32 @@ async def list_calls(request: Request, caller: FloorCaller) -> list[LiveCall]:
     extension = _extension(caller)
     calls = await _on_sip_loop(manager, lambda: list(manager.calls.values()))
     return [_view(c) for c in calls if _visible(c, caller.tenant_id, extension)]
+
+
+@router.get("/{call_id}/screen-pop")
+async def call_screen_pop(request: Request, caller: FloorCaller, call_id: str) -> ScreenPop:
+    """The call's screen pop for the agent desktop: built when it first rang an agent (now if not yet)."""
+    manager = _manager(request)
+    if manager is None:
+        raise not_found()
+    extension = _extension(caller)
+
+    def kept() -> tuple[ScreenPop | None, str | None]:
+        call = manager.calls.get(call_id)
+        if call is None or not _visible(call, caller.tenant_id, extension):
+            raise not_found()
+        return call.screen_pop, call.number
+
+    pop, number = await _on_sip_loop(manager, kept)
+    if pop is not None:
+        return pop
+    tenant_id, sessions = caller.tenant_id, caller.context.sessions
+
+    def build() -> ScreenPop:
+        with sessions() as session:
+            return ScreenPops(session, tenant_id).build(number, interaction=call_id)
+
+    return await asyncio.to_thread(build)  # it reads the database: not on the loop the calls share
 
 
 async def _command(
