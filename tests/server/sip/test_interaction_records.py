@@ -3,13 +3,19 @@
 that contact's history, written with the log entry that ended it. An agent's call out is recorded
 too, with the number dialed."""
 
+import asyncio
+import time
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from callfloor.center.transfer import ImportReport
+from callfloor.core.events import AgentAnswered, AgentHungUp, AgentLoggedIn, InteractionArrived
 from callfloor.crm.contacts import CustomerFile, PhoneInput
 from callfloor.crm.history import History
+from callfloor.crm.interactions import InteractionStart
+from callfloor.server.floors import LiveFloor
 from callfloor.storage.interactions import Interaction
 from callfloor.storage.models import InteractionEvent
 from tests.server.conftest import LiveSip
@@ -106,3 +112,35 @@ def test_an_agents_call_out_is_recorded_with_the_number_dialed(
     )
     assert (row.outcome, row.outcome_reason, row.queue) == ("outbound_ended", "answered", None)
     assert row.talk_s is not None and row.talk_s > 1 and row.answered_at is not None
+
+
+def test_a_calls_record_costs_one_look_up_and_one_insert(
+    sessions: sessionmaker[Session], demo: ImportReport
+) -> None:
+    """The call rate is benchmarked: no query per log entry, one number look-up per call."""
+    statements: list[str] = []
+
+    async def run() -> None:
+        floor = LiveFloor(1, sessions, lambda _tenant, _action: None)
+        floor.handle(AgentLoggedIn("1001"))
+        floor.started(InteractionStart("c1", time.time(), number="0612345678"))
+        engine = sessions.kw["bind"]
+        listener = lambda *args: statements.append(args[2])  # noqa: E731 - (conn, cursor, statement, …)
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            floor.handle(InteractionArrived("c1", "accueil"))
+            floor.handle(AgentAnswered("c1", "1001"))
+            floor.handle(AgentHungUp("c1"))
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+            floor.close()
+
+    asyncio.run(run())
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert sum("FROM contact_phones" in s for s in selects) == 1
+    assert all("FROM contact_phones" in s or "FROM queues" in s or "FROM agents" in s for s in selects), (
+        selects
+    )
+    assert sum(s.lstrip().upper().startswith("INSERT INTO INTERACTIONS ") for s in statements) == 1
+    with sessions() as session:
+        assert session.scalars(select(Interaction.outcome)).all() == ["completed"]
