@@ -13,9 +13,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
+from callfloor.api.deps import Caller
 from callfloor.api.errors import not_found
 from callfloor.api.routes.contacts import Worker, refused_as_api_errors
-from callfloor.crm.history import History, TimelinePage
+from callfloor.crm.history import History, TimelineOwner
 from callfloor.crm.screen_pop import ScreenPop, ScreenPops
 from callfloor.storage.scope import TenantScope
 
@@ -86,12 +87,19 @@ class InteractionOut(BaseModel):
     recordings: list[RecordingLink]
 
 
-def _page(found: TimelinePage) -> TimelinePageOut:
+def _timeline(
+    caller: Caller, owner: TimelineOwner, found: object, limit: int, before: str | None
+) -> TimelinePageOut:
+    """A page of ``owner``'s timeline, once ``found`` (its contact or account) is the tenant's."""
+    if found is None:
+        raise not_found()
+    with refused_as_api_errors():
+        page = History(caller.session, caller.tenant_id).page(owner, limit, before)
     items = [
         TimelineItemOut(at=i.at, kind=i.kind, id=i.id, contact_id=i.contact_id, data=dict(i.data))
-        for i in found.items
+        for i in page.items
     ]
-    return TimelinePageOut(items=items, next=found.next)
+    return TimelinePageOut(items=items, next=page.next)
 
 
 @router.get("/api/contacts/{contact_id}/history")
@@ -99,12 +107,8 @@ def contact_history(
     caller: Worker, contact_id: int, limit: Limit = 50, before: Cursor = None
 ) -> TimelinePageOut:
     """The contact's interactions, consents, tickets, quotes… newest first."""
-    if TenantScope(caller.session, caller.tenant_id).contacts.get(contact_id) is None:
-        raise not_found()
-    with refused_as_api_errors():
-        return _page(
-            History(caller.session, caller.tenant_id).contact(contact_id, limit=limit, before=before)
-        )
+    found = TenantScope(caller.session, caller.tenant_id).contacts.get(contact_id)
+    return _timeline(caller, TimelineOwner(caller.tenant_id, contact_id=contact_id), found, limit, before)
 
 
 @router.get("/api/accounts/{account_id}/history")
@@ -112,12 +116,8 @@ def account_history(
     caller: Worker, account_id: int, limit: Limit = 50, before: Cursor = None
 ) -> TimelinePageOut:
     """The account's timeline: its own items and its contacts', newest first."""
-    if TenantScope(caller.session, caller.tenant_id).accounts.get(account_id) is None:
-        raise not_found()
-    with refused_as_api_errors():
-        return _page(
-            History(caller.session, caller.tenant_id).account(account_id, limit=limit, before=before)
-        )
+    found = TenantScope(caller.session, caller.tenant_id).accounts.get(account_id)
+    return _timeline(caller, TimelineOwner(caller.tenant_id, account_id=account_id), found, limit, before)
 
 
 @router.get("/api/interactions/{interaction_id}")
