@@ -41,12 +41,12 @@ def test_migrated_schema_matches_models(engine: Engine) -> None:
     with engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), metadata)
     assert diff == []
-    assert current_revision(engine) == "0010"
+    assert current_revision(engine) == "0011"
 
 
 def test_upgrade_is_idempotent(engine: Engine) -> None:
     upgrade(engine)
-    assert current_revision(engine) == "0010"
+    assert current_revision(engine) == "0011"
     assert {"tenants", "users", "interaction_events"} <= set(inspect(engine).get_table_names())
 
 
@@ -265,6 +265,45 @@ def test_interactions_upgrade_and_downgrade(backend: str, tmp_path: Path) -> Non
         downgrade(engine, "0009")
         assert "interactions" not in inspect(engine).get_table_names()
         assert "tickets" in inspect(engine).get_table_names()
+
+
+@pytest.mark.parametrize("backend", backends())
+def test_appointments_upgrade_and_downgrade(backend: str, tmp_path: Path) -> None:
+    with temporary_database(backend, tmp_path, migrate=False) as engine:
+        upgrade(engine, "0010")
+        with engine.begin() as connection:
+            _insert_tenant(connection)
+            connection.execute(
+                text(
+                    "INSERT INTO users (tenant_id, email, name, role, password_hash, active, token_version,"
+                    " created_at) VALUES (1, 'rep@t.example', 'Rep', 'agent', NULL, true, 0, :at)"
+                ),
+                {"at": datetime(2026, 1, 1, tzinfo=UTC)},
+            )
+        upgrade(engine, "0011")
+        at = {"at": datetime(2026, 4, 1, 9, tzinfo=UTC), "end": datetime(2026, 4, 1, 10, tzinfo=UTC)}
+        calendar = (
+            "INSERT INTO calendars (tenant_id, user_id, name, postal_prefixes, area_label, skills, hours,"
+            " timezone, slot_minutes, buffer_minutes, feed_token, active, bookings, created_at)"
+            " VALUES (1, 1, 'Rep', '[]', '', '[]', '{}', 'Europe/Paris', 30, 0, :token, true, 0, :at)"
+        )
+        appointment = text(
+            "INSERT INTO appointments (tenant_id, calendar_id, start_at, end_at, subject, notes, location,"
+            " status, sequence, uid, booked_at, source, updated_at) VALUES (1, 1, :at, :end, 'RDV', '', '',"
+            " 'booked', 0, :uid, :at, :source, :at)"
+        )
+        with engine.begin() as connection:
+            connection.execute(text(calendar), {**at, "token": "t1"})
+            connection.execute(appointment, {**at, "uid": "u1", "source": "agent"})
+        with pytest.raises(DBAPIError), engine.begin() as connection:  # one calendar per rep
+            connection.execute(text(calendar), {**at, "token": "t2"})
+        with pytest.raises(DBAPIError, match="source"), engine.begin() as connection:
+            connection.execute(appointment, {**at, "uid": "u2", "source": "fax"})
+        with pytest.raises(DBAPIError, match="ends_after_start"), engine.begin() as connection:
+            connection.execute(appointment, {**at, "end": at["at"], "uid": "u3", "source": "web"})
+        downgrade(engine, "0010")
+        assert not {"calendars", "busy_times", "appointments"} & set(inspect(engine).get_table_names())
+        assert "interactions" in inspect(engine).get_table_names()
 
 
 @pytest.mark.parametrize("table", ["interaction_events", "audit_log"])

@@ -2,6 +2,7 @@
 
 from sqlalchemy.orm import Session
 
+from callfloor.storage.appointments import AppointmentRepository, BusyTimeRepository, CalendarRepository
 from callfloor.storage.contacts import AccountRepository, ContactRepository, CustomFieldRepository
 from callfloor.storage.interactions import InteractionRepository
 from callfloor.storage.repositories import (
@@ -52,3 +53,6 @@ class TenantScope:
         self.ticket_categories = TicketCategoryRepository(session, tenant_id)
         self.schedule = ScheduleRepository(session, tenant_id)
         self.interactions = InteractionRepository(session, tenant_id)
+        self.calendars = CalendarRepository(session, tenant_id)
+        self.busy_times = BusyTimeRepository(session, tenant_id)
+        self.appointments = AppointmentRepository(session, tenant_id)
