@@ -9,11 +9,14 @@ from callfloor.api.context import AppContext
 from callfloor.api.routes import (
     accounts,
     agents,
+    appointments,
     auth,
+    calendars,
     calls,
     contacts,
     custom_fields,
     floor,
+    gdpr,
     health,
     history,
     ivr_flows,
@@ -67,6 +70,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         accounts.router,
         custom_fields.router,
         history.router,
+        gdpr.router,
         tickets.router,
         ticket_attachments.router,
         ticket_setup.teams,
@@ -74,6 +78,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         schedule.router,
         products.router,
         sales.router,
+        calendars.router,
+        appointments.router,
         pages.router,
     ):
         app.include_router(router)
