@@ -80,7 +80,8 @@ class OwnerRows:
         self.model: type[Owner] = Contact if kind == "contacts" else Account
         self.entity = "contact" if kind == "contacts" else "account"
         self.rules = CONTACT_RULES if kind == "contacts" else ACCOUNT_RULES
-        self.columns = set(header.columns.values())
+        self.order = list(header.columns.values())
+        self.columns = set(self.order)
         self.service = CustomerFile(session, tenant_id)
         self.custom = CustomFields(session, tenant_id)
         self.known: dict[str, list[Owner]] = {}  # upsert key -> records, this batch and those written
@@ -212,8 +213,8 @@ class OwnerRows:
         return lists
 
     def _columns_of(self, labels: dict[str, str]) -> list[str]:
-        """The file's columns of one list (phones or e-mails), in column order."""
-        return sorted((c for c in self.columns if base_of(c)[0] in labels), key=lambda c: base_of(c)[1])
+        """The file's columns of one list (phones or e-mails), in the file's order."""
+        return [c for c in self.order if base_of(c)[0] in labels]
 
     def _addresses(self, record: Record, existing: Owner | None) -> list[AddressInput]:
         others = list(existing.addresses) if existing is not None else []
