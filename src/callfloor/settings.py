@@ -46,6 +46,13 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=10, ge=1)
     login_window_s: float = Field(default=600.0, gt=0)
     login_ban_s: float = Field(default=600.0, ge=0)
+    # Outgoing e-mail (appointment confirmations): no host, no e-mail sent.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str = "callfloor@localhost"
+    smtp_starttls: bool = True
 
     @property
     def resolved_database_url(self) -> str:

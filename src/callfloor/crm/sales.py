@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from callfloor.crm import quote_status as rules
+from callfloor.crm import timeline_rows as _timeline_rows  # noqa: F401 - registers the timeline sources
 from callfloor.crm.lines import LineInput, copied, line_rows, price_lines, stored_totals
 from callfloor.crm.merge import CONTACT_REFERENCES
 from callfloor.crm.quote_status import IllegalTransitionError, OrderStatus, QuoteStatus

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from callfloor.crm import sla
+from callfloor.crm import timeline_rows as _timeline_rows  # noqa: F401 - registers the timeline sources
 from callfloor.crm.merge import CONTACT_REFERENCES
 from callfloor.crm.ticket_errors import EscalationError, TicketClosedError, TicketError, refuse, text
 from callfloor.crm.ticket_status import WORKED, TicketStatus, is_reopening, move
