@@ -9,9 +9,7 @@ from callfloor.api.context import AppContext
 from callfloor.api.routes import (
     accounts,
     agents,
-    appointments,
     auth,
-    calendars,
     calls,
     contacts,
     custom_fields,
@@ -78,8 +76,6 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         schedule.router,
         products.router,
         sales.router,
-        calendars.router,
-        appointments.router,
         pages.router,
     ):
         app.include_router(router)
