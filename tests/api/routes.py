@@ -76,6 +76,7 @@ SAMPLE_BODIES: dict[str, dict[str, Any]] = {
         "resolution_s": 172800,
     },
     "ScheduleIn": {"timezone": "Europe/Paris", "country": "FR", "weekly": {"mon": ["09:00-18:00"]}},
+    "EraseRequest": {"confirm": True, "dry_run": True},  # a walk never erases for real
 }
 
 # Query strings that routes with a required query parameter are called with.
@@ -102,8 +103,17 @@ FLOOR_ROUTES = {
 }
 
 
+# A person's data exported (admins, supervisors) or erased (admins only): not the agents' customer file.
+GDPR_ROUTES = {
+    ("GET", "/api/contacts/{contact_id}/gdpr-export"),
+    ("POST", "/api/contacts/{contact_id}/erase"),
+}
+
+
 def works_in_customer_file(method: str, path: str) -> bool:
     """Whether agents and supervisors may call this route: contacts, accounts, tickets, reading their setup."""
+    if (method, path) in GDPR_ROUTES:
+        return False
     if path.startswith(
         ("/api/contacts", "/api/accounts", "/api/interactions", "/api/screen-pop", "/api/tickets")
     ):

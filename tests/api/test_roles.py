@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from callfloor.settings import Settings
 from tests.api.routes import (
     FLOOR_ROUTES,
+    GDPR_ROUTES,
     OPEN_ROUTES,
     PLATFORM_ROUTES,
     manages_catalogue,
@@ -74,6 +75,9 @@ def test_supervisor_reads_but_does_not_write(
         expected = 200 if op.method == "GET" and key not in PLATFORM_ROUTES else 403
         if key in FLOOR_ROUTES and (op.method == "POST" or op.params):
             expected = 404  # supervisors command live calls; none is live here
+        if key in GDPR_ROUTES and op.method == "GET":  # they export; the walk may have deleted the contact
+            assert response.status_code not in {403, 500}, (op, response.text)
+            continue
         if manages_catalogue(*key):  # they sell, as agents do, and keep the catalogue
             assert response.status_code not in {403, 500}, (op, response.text)
             continue
