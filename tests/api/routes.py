@@ -6,7 +6,7 @@ sample here, and the tests say so when one is missing.
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from callfloor.crm.appointments import AppointmentBook, AppointmentInput
+from callfloor.crm.calendars import CalendarInput, Calendars
 from callfloor.crm.catalogue import Catalogue
 from callfloor.crm.contacts import CustomerFile, PhoneInput
 from callfloor.crm.custom_fields import CustomFields
@@ -76,6 +78,19 @@ SAMPLE_BODIES: dict[str, dict[str, Any]] = {
         "resolution_s": 172800,
     },
     "ScheduleIn": {"timezone": "Europe/Paris", "country": "FR", "weekly": {"mon": ["09:00-18:00"]}},
+    "CalendarIn": {"user_id": 1, "hours": {"weekly": {"mon": ["09:00-18:00"]}}, "skills": ["fibre"]},
+    "BusyIn": {
+        "start": "2030-01-07T09:00:00+01:00",
+        "end": "2030-01-07T10:00:00+01:00",
+        "label": "Formation",
+    },
+    "AppointmentIn": {
+        "calendar_id": 1,
+        "start": "2030-01-07T14:00:00+01:00",
+        "end": "2030-01-07T15:00:00+01:00",
+        "subject": "Visite",
+    },
+    "RescheduleIn": {"start": "2030-01-08T14:00:00+01:00", "end": "2030-01-08T15:00:00+01:00"},
     "EraseRequest": {"confirm": True, "dry_run": True},  # a walk never erases for real
 }
 
@@ -85,7 +100,12 @@ SAMPLE_QUERIES: dict[tuple[str, str], str] = {
     ("GET", "/api/screen-pop"): "number=0612345678",
 }
 
-OPEN_ROUTES = {("GET", "/api/health"), ("POST", "/api/auth/login")}
+# The rep's iCalendar feed: its token is the credential, another tenant's token opens it too.
+OPEN_ROUTES = {
+    ("GET", "/api/health"),
+    ("POST", "/api/auth/login"),
+    ("GET", "/api/calendars/feed/{token}.ics"),
+}
 # Platform-level routes: superadmins only, whatever the tenant role.
 PLATFORM_ROUTES = {("GET", "/api/sip/bans")}
 # Live calls: agents (their own calls), supervisors and admins; no call is live without SIP.
@@ -187,6 +207,42 @@ def with_sales(platform: Platform2, sessions: sessionmaker[Session]) -> Platform
             tenant.ids["/api/products"] = {"product_id": product.id}
             tenant.ids["/api/quotes"] = {"quote_id": quote.id}
             tenant.ids["/api/orders"] = {"order_id": order.id}
+    return platform
+
+
+def books_appointments(method: str, path: str) -> bool:
+    """Whether agents may call this route: appointments, reading calendars."""
+    if path.startswith("/api/appointments"):
+        return True
+    return path.startswith("/api/calendars") and method == "GET"
+
+
+def plans_appointments(method: str, path: str) -> bool:
+    """Whether supervisors may call this route though it writes: calendars and appointments."""
+    return path.startswith(("/api/appointments", "/api/calendars"))
+
+
+def with_appointments(platform: Platform2, sessions: sessionmaker[Session]) -> Platform2:
+    """Both tenants (already given a contact) given a rep's calendar, a busy time and an appointment."""
+    today = datetime.now(UTC)
+    start = (today + timedelta(days=3)).replace(hour=9, minute=0, second=0, microsecond=0)
+    every_day = {day: ["08:00-20:00"] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+    with sessions.begin() as session:
+        for tenant in (platform.acme, platform.demo):
+            user = next(u for u in TenantScope(session, tenant.tenant_id).users.list() if u.role == "agent")
+            hours = CalendarInput(user.id, {"weekly": every_day}, timezone="UTC")
+            calendar = Calendars(session, tenant.tenant_id).create(hours, now=today)
+            busy = Calendars(session, tenant.tenant_id).add_busy(
+                calendar, start + timedelta(hours=3), start + timedelta(hours=4), "Formation"
+            )
+            contact_id = tenant.ids["/api/contacts"]["contact_id"]
+            given = AppointmentInput(
+                calendar.id, start, start + timedelta(hours=1), "Visite", contact_id=contact_id
+            )
+            row = AppointmentBook(session, tenant.tenant_id).book(given, actor=None, now=today)
+            tenant.ids["/api/calendars"] = {"calendar_id": calendar.id, "busy_id": busy.id}
+            tenant.ids["/api/calendars/feed"] = {"token": calendar.feed_token}  # type: ignore[dict-item]
+            tenant.ids["/api/appointments"] = {"appointment_id": row.id}
     return platform
 
 

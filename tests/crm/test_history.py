@@ -1,5 +1,7 @@
 """Timelines of contacts and accounts: every kind of item, newest first, paged without gaps or repeats."""
 
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -24,7 +26,7 @@ from callfloor.crm.history import (
 from callfloor.storage.contacts import Consent, Contact
 from callfloor.storage.interactions import Interaction
 from callfloor.storage.models import Recording
-from tests.crm.customer_files import Two, two_tenants
+from tests.crm.customer_files import Two, full_file, two_tenants
 
 T0 = datetime(2026, 3, 14, 9, 0, tzinfo=UTC)
 
@@ -207,3 +209,50 @@ def test_paging_yields_every_item_once_in_order(two: Two, items: list[tuple[str,
         sources.register(source)
     found = everything(History(session, tenant, sources), contact.id, limit)
     assert [(i.at, i.kind, i.id) for i in found] == sorted(expected, reverse=True)
+
+
+def test_a_contacts_timeline_holds_its_call_tickets_quotes_order_and_appointment_newest_first(
+    two: Two,
+) -> None:
+    marie = two.acme.create_contact({"first_name": "Marie"})
+    file = full_file(two.session, two.acme.tenant_id, marie.id, T0)
+    expected = [
+        ("appointment", file.appointment.id),
+        ("order", file.order.id),
+        ("quote", file.order.quote_id),
+        ("quote", file.quote.id),
+        ("ticket", file.closed.id),
+        ("ticket", file.ticket.id),
+        ("interaction", file.call.id),
+    ]
+    history = History(two.session, two.acme.tenant_id)
+    assert [(i.kind, i.id) for i in history.contact(marie.id).items] == expected
+    for limit in (1, 2, 3):
+        assert [(i.kind, i.id) for i in everything(history, marie.id, limit)] == expected
+    items = {i.kind: i for i in history.contact(marie.id).items}
+    assert (
+        items["appointment"].at == file.appointment.start_at
+        and items["appointment"].data["status"] == "booked"
+    )
+    assert items["order"].data["total_incl_vat"] == "12.00" and items["ticket"].data["number"].startswith(
+        "T-"
+    )
+    account = two.acme.create_account({"name": "Curie SA"})
+    two.acme.update_contact(marie, {"account_id": account.id})
+    assert [(i.kind, i.id) for i in history.account(account.id).items] == expected
+    assert History(two.session, two.globex.tenant_id).contact(marie.id).items == []
+
+
+def test_the_api_and_the_server_register_every_kind_of_item() -> None:
+    """A fresh interpreter that imports the API app, or the server's runner, shows every kind and open tickets."""
+    probe = (
+        "import sys, importlib; importlib.import_module(sys.argv[1]);"
+        "from callfloor.crm.history import TIMELINE_SOURCES; from callfloor.crm.screen_pop import POP_SECTIONS;"
+        "print(sorted(s.kind for s in TIMELINE_SOURCES), [n for n, _ in POP_SECTIONS])"
+    )
+    for module in ("callfloor.api.app", "callfloor.server.runner"):
+        shown = subprocess.run(
+            [sys.executable, "-c", probe, module], capture_output=True, text=True, timeout=120, check=True
+        )
+        kinds = "['appointment', 'consent', 'interaction', 'order', 'quote', 'ticket'] ['open_tickets']"
+        assert shown.stdout.strip() == kinds, (module, shown.stderr)

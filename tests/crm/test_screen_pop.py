@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from callfloor.crm.contacts import PhoneInput
 from callfloor.crm.history import TimelineItem, TimelineOwner
 from callfloor.crm.screen_pop import LAST_INTERACTIONS, OPEN_TICKETS, PopSections, ScreenPops
-from tests.crm.customer_files import Two, two_tenants
+from tests.crm.customer_files import Two, full_file, two_tenants
 from tests.crm.test_history import T0, call
 
 
@@ -105,3 +105,12 @@ def test_a_switchboard_number_pops_its_account_and_the_accounts_calls(two: Two) 
     assert pop.account is not None and pop.account.phones == ["+33140000000"]
     assert [i.id for i in pop.last_interactions] == [theirs.id]
     assert [t.data["subject"] for t in pop.open_tickets] == [f"Colis perdu ({account.id})"]
+
+
+def test_a_pop_lists_the_contacts_open_tickets_not_the_closed_ones(two: Two) -> None:
+    marie = two.acme.create_contact({"first_name": "Marie"}, phones=[PhoneInput("0612345678")])
+    file = full_file(two.session, two.acme.tenant_id, marie.id, T0)
+    pop = ScreenPops(two.session, two.acme.tenant_id).build("0612345678")
+    assert [(t.kind, t.id) for t in pop.open_tickets] == [("ticket", file.ticket.id)]
+    assert pop.open_tickets[0].data["subject"] == "Colis abîmé" and OPEN_TICKETS not in pop.sections
+    assert [i.id for i in pop.last_interactions] == [file.call.id]

@@ -9,7 +9,9 @@ from callfloor.api.context import AppContext
 from callfloor.api.routes import (
     accounts,
     agents,
+    appointments,
     auth,
+    calendars,
     calls,
     contacts,
     custom_fields,
@@ -76,6 +78,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         schedule.router,
         products.router,
         sales.router,
+        calendars.router,
+        appointments.router,
         pages.router,
     ):
         app.include_router(router)
