@@ -19,6 +19,7 @@ from callfloor.crm.gdpr import MARKER, PERSONAL_DATA, DataSubject, Erasure, Pers
 from callfloor.crm.gdpr_html import render_html
 from callfloor.crm.gdpr_rights import DataSubjectRights
 from callfloor.crm.lines import LineInput
+from callfloor.crm.merge import ContactMerger
 from callfloor.crm.sales import Sales
 from callfloor.crm.ticket_files import AttachmentStore
 from callfloor.crm.ticket_status import TicketStatus
@@ -370,3 +371,21 @@ def _statistics(session: Session, tenant_id: int) -> dict[str, int]:
         name: session.scalar(select(func.count()).select_from(model).where(model.tenant_id == tenant_id)) or 0
         for name, model in counted.items()
     }
+
+
+def test_the_name_a_merge_wrote_in_the_audit_log_goes_too(
+    sessions: sessionmaker[Session], person: Person
+) -> None:
+    with sessions.begin() as session:
+        twin = CustomerFile(session, person.acme).create_contact(
+            {"first_name": "Y.", "last_name": "Kervarec"}
+        )
+        survivor = session.get(Contact, person.contact)
+        assert survivor is not None
+        ContactMerger(session, person.acme).merge(survivor, twin)
+    report = _erase(sessions, person)
+    assert report.counts["contact"]["merge_entries_scrubbed"] == 1
+    with sessions() as session:
+        assert traces(session, person.acme, NEEDLES) == []
+        (merge,) = [e for e in audit_entries(session, person.acme) if e.action == "contact.merge"]
+        assert (merge.target, merge.details["absorbed_name"]) == (str(person.contact), MARKER)
