@@ -2,6 +2,7 @@
 
 import asyncio
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -31,6 +32,13 @@ class LiveSip:
             return function()  # type: ignore[operator]
 
         return asyncio.run_coroutine_threadsafe(run(), self.loop).result(timeout=10)
+
+    def committed(self, seconds: float = 5.0) -> None:
+        """Wait until the floors' group commits have written every log entry and record so far."""
+        deadline = time.monotonic() + seconds
+        while self.call(self.endpoint.pending_log_entries):
+            assert time.monotonic() < deadline, "the group commit did not write the log"
+            time.sleep(0.01)
 
 
 @pytest.fixture

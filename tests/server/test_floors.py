@@ -26,6 +26,7 @@ def test_entries_carry_queue_and_agent_ids_looked_up_once(
             for number in range(3):
                 floor.handle(InteractionArrived(f"c{number}", "accueil"))
             floor.handle(AgentAnswered("c0", "1001"))
+            floor.close()  # the group commit writes the entries (and looks the ids up) here
         finally:
             event.remove(engine, "before_cursor_execute", listener)
             floor.close()

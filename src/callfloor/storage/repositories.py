@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from callfloor.core.log import LOG_ENTRY_TYPES
@@ -284,6 +284,28 @@ class InteractionLog:
         self.session.add(entry)
         self.session.flush()
         return entry
+
+    def append_many(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Append entries in one statement: ``type``, ``at`` and optionally ``interaction_id``,
+        ``queue_id``, ``agent_id``, ``payload`` each, checked as :meth:`append` checks them.
+
+        The live floor's group commit writes through here: one INSERT of many rows costs a
+        tenth of an ORM object flushed per entry.
+        """
+        for row in rows:
+            if row["type"] not in LOG_ENTRY_TYPES:
+                raise StorageError(f"unknown log entry type {row['type']!r}")
+            if row["at"].tzinfo is None:
+                raise StorageError("naive datetime: log times must be aware (UTC is stored)")
+        if rows:
+            defaults: dict[str, Any] = {
+                "interaction_id": None,
+                "queue_id": None,
+                "agent_id": None,
+                "payload": {},
+            }
+            values = [{**defaults, **row, "tenant_id": self.tenant_id} for row in rows]
+            self.session.execute(insert(InteractionEvent), values)
 
     def for_interaction(self, interaction_id: str) -> Sequence[InteractionEvent]:
         """The entries of one interaction, in log order."""

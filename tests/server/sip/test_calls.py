@@ -93,6 +93,7 @@ def test_inbound_call_reaches_an_agent_and_is_logged(
     assert seen.get("heard", 0) > 4 * 50, seen  # the welcome and the prompts, 50 packets a second
     assert seen["caller_rtp"] > 50, seen  # the caller's audio reached callfloor
     assert seen["agent_rtp"] > 50, seen  # and so did the agent's
+    live_sip.committed()  # the group commit writes within 20 ms
     with sessions() as session:
         entries = session.scalars(
             select(InteractionEvent)
@@ -163,6 +164,7 @@ def test_a_busy_agent_passes_the_call_to_the_next(
             if process is not None and process.poll() is None:
                 process.terminate()
                 process.wait(timeout=15)
+    live_sip.committed()  # the group commit writes within 20 ms
     with sessions() as session:
         entries = session.scalars(
             select(InteractionEvent)
@@ -211,6 +213,7 @@ def test_a_caller_who_hangs_up_in_the_ivr_leaves_a_record(
     )
     assert caller.returncode == 0
     assert wait_for(lambda: live_sip.call(lambda: not live_sip.endpoint.calls.calls), 5)
+    live_sip.committed()  # the group commit writes within 20 ms
     with sessions() as session:
         entries = session.scalars(
             select(InteractionEvent).where(InteractionEvent.interaction_id.is_not(None))
@@ -265,6 +268,7 @@ def test_a_flow_to_a_queue_the_live_floor_lacks_says_goodbye_on_the_record(
     assert caller.returncode == 0, "".join(
         p.read_text(errors="replace") for p in tmp_path.glob("*errors.log")
     )
+    live_sip.committed()  # the group commit writes within 20 ms
     with sessions() as session:
         entries = session.scalars(
             select(InteractionEvent).where(InteractionEvent.interaction_id.is_not(None))

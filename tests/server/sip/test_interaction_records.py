@@ -100,6 +100,7 @@ def test_an_agents_call_out_is_recorded_with_the_number_dialed(
         for process in (phone, provider):
             if process.poll() is None:
                 process.kill()
+    live_sip.committed()  # the group commit writes within 20 ms
     with sessions() as session:
         row = session.scalars(
             select(Interaction)
@@ -131,6 +132,7 @@ def test_a_calls_record_costs_one_look_up_and_one_insert(
             floor.handle(InteractionArrived("c1", "accueil"))
             floor.handle(AgentAnswered("c1", "1001"))
             floor.handle(AgentHungUp("c1"))
+            floor.flush()  # the group commit writes the entries and the record here
         finally:
             event.remove(engine, "before_cursor_execute", listener)
             floor.close()

@@ -112,6 +112,7 @@ def test_an_agent_calls_a_customer_through_the_trunk(
     assert "INVITE sip:+33612345678@127.0.0.1" in sent  # E.164, read in the tenant's country
     assert "From: <sip:+33972000000@127.0.0.1>" in sent  # the trunk's caller ID
     assert 'Authorization: Digest username="0972000000"' in sent
+    live_sip.committed()  # the group commit writes within 20 ms
     with sessions() as session:  # the call's record, committed as it ended
         entries = session.scalars(
             select(InteractionEvent).where(InteractionEvent.interaction_id.is_not(None))
@@ -175,6 +176,7 @@ def test_a_call_the_provider_refuses_is_told_to_the_phone_and_logged(
             if process.poll() is None:
                 process.kill()
     assert "SIP/2.0 403" in _errors(tmp_path)  # the phone heard the provider's refusal
+    live_sip.committed()  # the group commit writes within 20 ms
     with sessions() as session:
         entries = session.scalars(
             select(InteractionEvent).where(InteractionEvent.interaction_id.is_not(None))

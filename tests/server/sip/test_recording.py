@@ -49,6 +49,7 @@ def test_a_recorded_call_leaves_a_file_and_a_row_with_its_pause(
     assert caller.returncode == 0
     # Our 200 to the caller's BYE goes out first; the call then ends and its recording is saved.
     assert wait_for(lambda: live_sip.call(lambda: not live_sip.endpoint.calls.calls), 5)
+    live_sip.committed()  # the group commit writes within 20 ms
     with sessions() as session:
         rows = session.scalars(select(Recording)).all()
         assert len(rows) == 1
@@ -78,6 +79,7 @@ def test_a_caller_who_presses_9_is_not_recorded(
     caller.wait(timeout=40)
     assert caller.returncode == 0
     assert wait_for(lambda: live_sip.call(lambda: not live_sip.endpoint.calls.calls), 5)
+    live_sip.committed()  # the group commit writes within 20 ms
     with sessions() as session:
         assert session.scalars(select(Recording)).all() == []
         answered = session.scalars(select(InteractionEvent).where(InteractionEvent.type == "answered")).all()

@@ -58,6 +58,7 @@ def test_hold_resume_and_blind_transfer_back_to_the_queue(
     caller.wait(timeout=30)
     assert caller.returncode == 0
     assert wait_for(lambda: live_sip.call(lambda: not live_sip.endpoint.calls.calls), 5)
+    live_sip.committed()
     assert log_of(sessions) == [
         ("enqueued", None, None),
         ("offered", "1001", None),
@@ -71,6 +72,7 @@ def test_hold_resume_and_blind_transfer_back_to_the_queue(
         ("answered", "1002", "transfer"),
         ("completed", "1002", None),
     ]
+    live_sip.committed()  # the group commit writes within 20 ms
     with sessions() as session:
         first = session.scalars(select(InteractionEvent).where(InteractionEvent.type == "completed")).first()
         assert first is not None and first.payload["hold_s"] >= 1
@@ -115,6 +117,7 @@ def test_refer_from_the_agents_phone_is_a_blind_transfer(
     caller.wait(timeout=30)
     assert caller.returncode == 0
     assert wait_for(lambda: live_sip.call(lambda: not live_sip.endpoint.calls.calls), 5)
+    live_sip.committed()
     steps = log_of(sessions)
     assert steps[:7] == [
         ("enqueued", None, None),
@@ -161,6 +164,7 @@ def test_attended_transfer_through_a_conference(
     caller.wait(timeout=30)
     assert caller.returncode == 0
     assert wait_for(lambda: live_sip.call(lambda: not live_sip.endpoint.calls.calls), 5)
+    live_sip.committed()
     steps = log_of(sessions)
     assert steps == [
         ("enqueued", None, None),

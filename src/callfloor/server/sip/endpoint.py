@@ -215,8 +215,12 @@ class SipEndpoint:
             self._registrars[tenant_id] = Registrar(realm, self._challenger, lookup)
         return self._registrars[tenant_id]
 
+    def pending_log_entries(self) -> int:
+        """Log entries and records the floors' group commits have not written yet."""
+        return sum(floor.pending for floor in self._floors.values())
+
     def close(self) -> None:
-        """Stop the floors' timers."""
+        """Write the floors' pending entries and stop their timers."""
         for floor in self._floors.values():
             floor.close()
 
