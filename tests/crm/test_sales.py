@@ -299,8 +299,6 @@ def _committed_customer(sessions: sessionmaker[Session]) -> tuple[int, int]:
 
 
 def test_concurrent_agents_get_consecutive_numbers(engine: Engine, sessions: sessionmaker[Session]) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("row locks between sessions are PostgreSQL's; SQLite has one writer at a time")
     tenant_id, contact_id = _committed_customer(sessions)
     start, numbers, errors = threading.Barrier(4), [], []
 
@@ -328,8 +326,6 @@ def test_concurrent_agents_get_consecutive_numbers(engine: Engine, sessions: ses
 def test_a_waiting_agent_gets_the_next_number_once_the_first_commits(
     engine: Engine, sessions: sessionmaker[Session]
 ) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("row locks between sessions are PostgreSQL's")
     tenant_id, contact_id = _committed_customer(sessions)
     first_holds, results = threading.Event(), {}
 

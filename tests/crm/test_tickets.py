@@ -284,8 +284,6 @@ def _committed_floor(sessions: sessionmaker[Session]) -> tuple[int, int]:
 
 
 def test_concurrent_agents_get_consecutive_numbers(engine: Engine, sessions: sessionmaker[Session]) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("row locks between sessions are PostgreSQL's; SQLite has one writer at a time")
     tenant_id, category_id = _committed_floor(sessions)
     start, numbers, errors = threading.Barrier(4), [], []
 
