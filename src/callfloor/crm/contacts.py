@@ -70,6 +70,11 @@ ACCOUNT_RULES: dict[str, Callable[[Any], Any]] = {
 }
 
 
+def _EMPTY_LISTS() -> dict[str, list[Any]]:  # noqa: N802 - reads as the constant it stands for
+    """Empty lists for a new record: known empty, they are not loaded from the database when set."""
+    return {"phones": [], "emails": [], "addresses": []}
+
+
 class CustomerFile:
     """Create, change and delete one tenant's contacts and accounts."""
 
@@ -82,7 +87,7 @@ class CustomerFile:
 
     def create_contact(self, values: Mapping[str, Any], **lists: Sequence[Any] | None) -> Contact:
         """A new contact from ``values`` (field: value) and its ``phones``, ``emails``, ``addresses``."""
-        contact = Contact(tags=[], custom={})
+        contact = Contact(tags=[], custom={}, **_EMPTY_LISTS())
         self._apply(contact, CONTACT_RULES, values)
         self.scope.contacts.add(contact)
         self._set_lists(contact, **lists)
@@ -102,7 +107,7 @@ class CustomerFile:
         """A new account from ``values`` and its ``phones``, ``emails``, ``addresses``."""
         if not (values.get("name") or "").strip():
             raise f.refuse("name", "an account needs a name", "un compte doit avoir un nom")
-        account = Account(tags=[], custom={})
+        account = Account(tags=[], custom={}, **_EMPTY_LISTS())
         self._apply(account, ACCOUNT_RULES, values)
         self.scope.accounts.add(account)
         self._set_lists(account, **lists)
