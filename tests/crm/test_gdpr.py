@@ -26,6 +26,7 @@ from callfloor.crm.ticket_status import TicketStatus
 from callfloor.crm.tickets import TicketDesk, TicketInput
 from callfloor.server.recordings import RecordingStore
 from callfloor.storage import NotFoundError
+from callfloor.storage.appointments import Appointment, Calendar
 from callfloor.storage.contacts import Contact
 from callfloor.storage.interactions import Interaction
 from callfloor.storage.models import InteractionEvent, User
@@ -106,6 +107,19 @@ def _sales(session: Session, tenant_id: int, contact_id: int) -> None:
     order.notes = "Livrer chez Ysolde Kervarec, 0612345678"
 
 
+def _appointment(session: Session, tenant_id: int, contact_id: int, rep: User) -> None:
+    """A visit at her home in a rep's calendar."""
+    calendar = Calendar(tenant_id=tenant_id, user=rep, name="Rep Bretagne", hours={}, feed_token="t" * 32)
+    session.add(calendar)
+    session.flush()
+    session.add(Appointment(tenant_id=tenant_id, calendar_id=calendar.id, contact_id=contact_id,
+                            start_at=T0 + timedelta(days=2), end_at=T0 + timedelta(days=2, hours=1),
+                            subject="Visite chez Ysolde Kervarec", notes="Appeler le 06 12 34 56 78 avant",
+                            location="3 rue des Menhirs, Quimper", uid="rdv-1@callfloor", booked_at=T0,
+                            updated_at=T0))  # fmt: skip
+    session.flush()
+
+
 def _calls(session: Session, tenant_id: int, contact_id: int) -> None:
     """A recorded call linked to her, an earlier one left unlinked with her number, and the log of the first."""
     for n, (interaction, linked) in enumerate(((CALL, contact_id), ("older@192.0.2.7", None))):
@@ -136,6 +150,7 @@ def person(sessions: sessionmaker[Session], tmp_path: Path) -> Person:
         _ticket_row, attachment = _ticket(session, acme.id, contact.id, data_dir)
         namesake_ticket, _ = _ticket(session, globex.id, namesake.id, data_dir)
         _sales(session, acme.id, contact.id)
+        _appointment(session, acme.id, contact.id, admin)
         ids = (acme.id, globex.id, contact.id, namesake.id, namesake_ticket.id, admin.id)
     _id, recording = record_call(
         RecordingStore(sessions, data_dir), ids[0], CALL, queue="support", agent=None
@@ -213,6 +228,9 @@ def test_the_export_holds_everything_on_the_person(sessions: sessionmaker[Sessio
     assert data["quotes"][0]["lines"][0] == {"reference": "HS-1", "label": "Casque", "quantity": "1.000",
                                              "unit_price": "49.90", "discount": "0.00", "vat_rate": "20.00"}  # fmt: skip
     assert [o["total_incl_vat"] for o in data["orders"]] == ["179.64"]
+    assert [(a["subject"], a["calendar"]) for a in data["appointments"]] == [
+        ("Visite chez Ysolde Kervarec", "Rep Bretagne")
+    ]
     assert (
         set(document["titles"])
         == set(data)
@@ -281,6 +299,13 @@ def test_erasure_leaves_no_trace_but_the_statistics(sessions: sessionmaker[Sessi
         assert session.scalars(select(Order.contact_id, Order.notes)).all() is not None
         order = session.scalars(select(Order).where(Order.tenant_id == person.acme)).one()
         assert (order.contact_id, order.notes, str(order.total_incl_vat)) == (None, MARKER, "179.64")
+        visit = session.scalars(select(Appointment).where(Appointment.tenant_id == person.acme)).one()
+        assert (visit.contact_id, visit.subject, visit.location, visit.status) == (
+            None,
+            MARKER,
+            MARKER,
+            "booked",
+        )
         (entry,) = [e for e in audit_entries(session, person.acme) if e.action == "contact.gdpr_erase"]
         assert (entry.actor_id, entry.target) == (person.admin, str(person.contact))
         assert entry.details["counts"]["recordings"]["recordings_deleted"] == 1

@@ -7,7 +7,8 @@ Theory of operation. Every module that keeps data on a contact registers a
 holder at import, and the export and the erasure (:mod:`callfloor.crm.gdpr_rights`) need no
 change when it arrives. The built-in holders are the contact itself (phones, e-mails, addresses,
 consents, custom fields), interactions, recordings (:mod:`callfloor.crm.gdpr_holders`), tickets
-(:mod:`callfloor.crm.gdpr_tickets`), quotes and orders (:mod:`callfloor.crm.gdpr_sales`).
+(:mod:`callfloor.crm.gdpr_tickets`), quotes and orders (:mod:`callfloor.crm.gdpr_sales`),
+appointments (:mod:`callfloor.crm.gdpr_appointments`).
 
 A holder's interface: a ``kind`` (a short word, unique: the export's key), a ``title`` in French
 and English (the heading of its part of the HTML page), and two methods, both given the session

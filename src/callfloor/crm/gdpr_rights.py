@@ -13,8 +13,8 @@ so a failure leaves both the rows and the files. A crash between the commit and 
 leaves files no row names; they are never served, and the report counts them. A dry run returns
 the same counts and changes nothing. The audit entry of an erasure holds the contact's id, the
 counts and the actor, never the erased data. What each holder keeps and why is said in
-:mod:`~callfloor.crm.gdpr_holders`, :mod:`~callfloor.crm.gdpr_tickets` and
-:mod:`~callfloor.crm.gdpr_sales`.
+:mod:`~callfloor.crm.gdpr_holders`, :mod:`~callfloor.crm.gdpr_tickets`,
+:mod:`~callfloor.crm.gdpr_sales` and :mod:`~callfloor.crm.gdpr_appointments`.
 """
 
 from dataclasses import dataclass
@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from callfloor.crm import gdpr_holders, gdpr_sales, gdpr_tickets
+from callfloor.crm import gdpr_appointments, gdpr_holders, gdpr_sales, gdpr_tickets
 from callfloor.crm.gdpr import PERSONAL_DATA, DataSubject, PersonalDataHolders, delete_after_commit, plain
 from callfloor.storage import NotFoundError
 from callfloor.storage.contacts import Contact
@@ -32,7 +32,7 @@ from callfloor.storage.models import Tenant, User
 from callfloor.storage.repositories import audit
 
 #: The built-in holders' modules, imported so that they have registered.
-BUILT_IN = (gdpr_holders, gdpr_sales, gdpr_tickets)
+BUILT_IN = (gdpr_appointments, gdpr_holders, gdpr_sales, gdpr_tickets)
 #: Names the document's shape; bumped if a field changes meaning.
 EXPORT_FORMAT = "callfloor.gdpr-export/1"
 
