@@ -17,14 +17,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from callfloor import __version__
 from callfloor.server.recordings import RecordingStore
 from callfloor.storage.db import make_engine
-from callfloor.storage.migrate import current_revision, downgrade
+from callfloor.storage.migrate import current_revision, downgrade, head_revision
 from callfloor.storage.models import Recording
 from callfloor.storage.passwords import Passwords
 from callfloor.storage.platform import Platform
 from callfloor.testing.databases import database_url
 from tests.tenants import record_call
 
-HEAD = "0006"  # the latest migration
+HEAD = head_revision()  # the latest migration
 
 
 @pytest.fixture
