@@ -41,12 +41,12 @@ def test_migrated_schema_matches_models(engine: Engine) -> None:
     with engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), metadata)
     assert diff == []
-    assert current_revision(engine) == "0011"
+    assert current_revision(engine) == "0012"
 
 
 def test_upgrade_is_idempotent(engine: Engine) -> None:
     upgrade(engine)
-    assert current_revision(engine) == "0011"
+    assert current_revision(engine) == "0012"
     assert {"tenants", "users", "interaction_events"} <= set(inspect(engine).get_table_names())
 
 
@@ -330,3 +330,34 @@ def test_log_rows_cannot_be_updated(engine: Engine, table: str) -> None:
         connection.execute(text(f"UPDATE {table} SET at = :at"), {"at": datetime(2027, 1, 1)})
     with engine.connect() as connection:
         assert connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one() == 1
+
+
+@pytest.mark.parametrize("backend", backends())
+def test_webhooks_upgrade_and_downgrade(backend: str, tmp_path: Path) -> None:
+    with temporary_database(backend, tmp_path, migrate=False) as engine:
+        upgrade(engine, "0011")
+        with engine.begin() as connection:
+            _insert_tenant(connection)
+        upgrade(engine, "0012")
+        at = {"at": datetime(2026, 4, 1, tzinfo=UTC)}
+        delivery = text(
+            "INSERT INTO webhook_deliveries (tenant_id, webhook_id, event_id, event, payload, status, attempts,"
+            " next_attempt_at, created_at) VALUES (1, 1, 'e', 'ping', '{}', :s, 0, :at, :at)"
+        )
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO webhooks (tenant_id, url, events, secret_sealed, description, active,"
+                    " created_at) VALUES (1, 'https://crm.example/hook', '[]', 'sealed', '', true, :at)"
+                ),
+                at,
+            )
+            connection.execute(delivery, {**at, "s": "pending"})
+        with pytest.raises(DBAPIError, match="status"), engine.begin() as connection:
+            connection.execute(delivery, {**at, "s": "lost"})
+        with engine.begin() as connection:  # a webhook's deliveries go with it
+            connection.execute(text("DELETE FROM webhooks"))
+            assert connection.execute(text("SELECT count(*) FROM webhook_deliveries")).scalar_one() == 0
+        downgrade(engine, "0011")
+        assert not {"webhooks", "webhook_deliveries"} & set(inspect(engine).get_table_names())
+        assert "appointments" in inspect(engine).get_table_names()

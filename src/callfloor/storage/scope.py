@@ -24,6 +24,7 @@ from callfloor.storage.tickets import (
     TicketCategoryRepository,
     TicketRepository,
 )
+from callfloor.storage.webhooks import WebhookRepository
 
 
 class TenantScope:
@@ -56,3 +57,4 @@ class TenantScope:
         self.calendars = CalendarRepository(session, tenant_id)
         self.busy_times = BusyTimeRepository(session, tenant_id)
         self.appointments = AppointmentRepository(session, tenant_id)
+        self.webhooks = WebhookRepository(session, tenant_id)
