@@ -4,6 +4,8 @@ Clients and scripts match on ``error_id``; the message is for people. Storage er
 validation errors are turned into the same shape, so no route answers a bare traceback.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -12,6 +14,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from callfloor.crm import RefusalError
 from callfloor.storage import ConflictError, NotFoundError
 
 
@@ -50,6 +53,15 @@ def conflict(fr: str, en: str, error_id: str = "conflict") -> ApiError:
     return ApiError(409, error_id, fr, en)
 
 
+@contextmanager
+def refusals() -> Iterator[None]:
+    """Turn the customer file's refusals (:class:`callfloor.crm.RefusalError`) into API errors."""
+    try:
+        yield
+    except RefusalError as exc:
+        raise ApiError(exc.status, exc.error_id, exc.fr, exc.en) from exc
+
+
 def _json(error: ApiError) -> JSONResponse:
     return JSONResponse(error.body(), status_code=error.status, headers=error.headers)
 
@@ -79,6 +91,11 @@ async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     return _json(ApiError(exc.status_code, "http_error", detail, detail))
 
 
+async def _refusal(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RefusalError)  # noqa: S101 - registered for RefusalError only
+    return _json(ApiError(exc.status, exc.error_id, exc.fr, exc.en))
+
+
 async def _storage_not_found(_request: Request, _exc: Exception) -> JSONResponse:
     return _json(not_found())
 
@@ -95,6 +112,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RefusalError, _refusal)  # a route that forgot ``with refusals()``
     app.add_exception_handler(NotFoundError, _storage_not_found)
     app.add_exception_handler(ConflictError, _storage_conflict)
     app.add_exception_handler(IntegrityError, _storage_conflict)

@@ -6,25 +6,16 @@ slot booked meanwhile by someone else is :class:`SlotTakenError` (409 ``slot_tak
 agent offers the customer another one.
 """
 
-from callfloor.crm import CrmError, CustomerFileError, fields
+from callfloor.crm import RefusalError, fields
 
 
-class AppointmentError(CrmError):
-    """A calendar or appointment change that is refused; ``str`` is English, ``fr`` French."""
+class AppointmentError(RefusalError):
+    """A calendar or appointment change that is refused."""
 
     error_id = "invalid_appointment"
-    status = 422
-
-    def __init__(self, en: str, fr: str, *, field: str | None = None) -> None:
-        super().__init__(en)
-        self.en = en
-        self.fr = fr
-        self.field = field
 
 
-def refuse(field: str, en: str, fr: str) -> AppointmentError:
-    """The error for a refused value of ``field``, the field named in both messages."""
-    return AppointmentError(f"{field}: {en}", f"{field} : {fr}", field=field)
+refuse = AppointmentError.of_field
 
 
 class SlotTakenError(AppointmentError):
@@ -57,7 +48,4 @@ class DuplicateCalendarError(AppointmentError):
 
 def text(value: str, field: str, max_length: int, *, multiline: bool = False) -> str:
     """The customer file's text rule (:func:`callfloor.crm.fields.text`), refusals told as appointments'."""
-    try:
-        return fields.text(value, field, max_length, multiline=multiline)
-    except CustomerFileError as exc:
-        raise AppointmentError(exc.en, exc.fr, field=field) from None
+    return fields.text_as(AppointmentError, value, field, max_length, multiline=multiline)

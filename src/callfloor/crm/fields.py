@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import phonenumbers
 
 from callfloor.core.numbers import lookup_keys
-from callfloor.crm import CustomerFileError
+from callfloor.crm import CustomerFileError, RefusalError
 
 PHONE_LABELS = frozenset({"mobile", "work", "home", "fax", "other"})
 EMAIL_LABELS = frozenset({"work", "home", "other"})
@@ -28,9 +28,7 @@ _NOT_WORD = re.compile(r"[^0-9a-z]+")
 _LA_POSTE = "356000000"
 
 
-def refuse(field: str, en: str, fr: str) -> CustomerFileError:
-    """The error for a refused value of ``field``."""
-    return CustomerFileError(f"{field}: {en}", f"{field} : {fr}", field=field)
+refuse = CustomerFileError.of_field
 
 
 def fold(text: str) -> str:
@@ -48,6 +46,16 @@ def text(value: str, field: str, max_length: int, *, multiline: bool = False) ->
     if (_CONTROL_BUT_LINES if multiline else _CONTROL).search(cleaned):
         raise refuse(field, "control characters", "caractères de contrôle")
     return cleaned
+
+
+def text_as(
+    family: type[RefusalError], value: str, field: str, max_length: int, *, multiline: bool = False
+) -> str:
+    """:func:`text`, its refusal told as ``family``'s (a ticket's, an appointment's…)."""
+    try:
+        return text(value, field, max_length, multiline=multiline)
+    except CustomerFileError as exc:
+        raise family(exc.en, exc.fr, field=field) from None
 
 
 def optional_text(value: str | None, field: str, max_length: int) -> str | None:

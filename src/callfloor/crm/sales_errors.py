@@ -6,20 +6,13 @@ routes map the whole family in one place. A status move the quote or order table
 :class:`LineError` naming its position.
 """
 
-from callfloor.crm import CrmError
+from callfloor.crm import RefusalError
 
 
-class SalesError(CrmError):
-    """A sales change that is refused; ``str`` is the English message, ``fr`` the French one."""
+class SalesError(RefusalError):
+    """A sales change that is refused."""
 
     error_id = "invalid_sale"
-    status = 422
-
-    def __init__(self, en: str, fr: str, *, field: str | None = None) -> None:
-        super().__init__(en)
-        self.en = en
-        self.fr = fr
-        self.field = field
 
 
 class ProductError(SalesError):

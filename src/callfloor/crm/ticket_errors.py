@@ -4,25 +4,16 @@ Each carries a stable ``error_id`` for clients and the HTTP ``status`` the API a
 routes map the whole family in one place; ``field`` names the value refused, when one is.
 """
 
-from callfloor.crm import CrmError, CustomerFileError, fields
+from callfloor.crm import RefusalError, fields
 
 
-class TicketError(CrmError):
-    """A ticket change that is refused; ``str`` is the English message, ``fr`` the French one."""
+class TicketError(RefusalError):
+    """A ticket change that is refused."""
 
     error_id = "invalid_ticket"
-    status = 422
-
-    def __init__(self, en: str, fr: str, *, field: str | None = None) -> None:
-        super().__init__(en)
-        self.en = en
-        self.fr = fr
-        self.field = field
 
 
-def refuse(field: str, en: str, fr: str) -> TicketError:
-    """The error for a refused value of ``field``, the field named in both messages."""
-    return TicketError(f"{field}: {en}", f"{field} : {fr}", field=field)
+refuse = TicketError.of_field
 
 
 class StatusMoveError(TicketError):
@@ -69,7 +60,4 @@ class AttachmentSizeError(TicketError):
 
 def text(value: str, field: str, max_length: int, *, multiline: bool = False) -> str:
     """The customer file's text rule (:func:`callfloor.crm.fields.text`), refusals told as tickets'."""
-    try:
-        return fields.text(value, field, max_length, multiline=multiline)
-    except CustomerFileError as exc:
-        raise TicketError(exc.en, exc.fr, field=field) from None
+    return fields.text_as(TicketError, value, field, max_length, multiline=multiline)

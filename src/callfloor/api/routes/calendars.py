@@ -8,8 +8,6 @@ to in their phone's or Outlook's calendar; an unknown token is 404. Refusals ans
 ``error_id`` and both messages (422 naming the field, 409 for a rep's second calendar).
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
@@ -17,11 +15,10 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from callfloor.api.deps import Caller, DbSession, require
-from callfloor.api.errors import ApiError, not_found
+from callfloor.api.errors import not_found, refusals
 from callfloor.api.routes.contacts import CUSTOMER_FILE
 from callfloor.api.routes.products import now
 from callfloor.core.roles import OBSERVE
-from callfloor.crm.appointment_errors import AppointmentError
 from callfloor.crm.appointments import AppointmentBook
 from callfloor.crm.calendars import CalendarInput, Calendars
 from callfloor.storage.appointments import BusyTime, Calendar, calendar_by_feed_token
@@ -33,13 +30,7 @@ Names = Annotated[list[Annotated[str, Field(max_length=40)]], Field(max_length=1
 ICS = "text/calendar; charset=utf-8"
 
 
-@contextmanager
-def appointment_refusals() -> Iterator[None]:
-    """Turn the appointment services' refusals into API errors with their status and messages."""
-    try:
-        yield
-    except AppointmentError as exc:
-        raise ApiError(exc.status, exc.error_id, exc.fr, exc.en) from exc
+appointment_refusals = refusals  # the family's refusals answered with their status and messages
 
 
 class CalendarIn(BaseModel):

@@ -6,8 +6,6 @@ answers 422 (409 for a taken customer number) with the field named, in French an
 Creations, changes, deletions and merges are audited.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -15,9 +13,8 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from callfloor.api.deps import Caller, require
-from callfloor.api.errors import ApiError, not_found
+from callfloor.api.errors import not_found, refusals
 from callfloor.core.roles import OBSERVE, Role
-from callfloor.crm import CustomerFileError
 from callfloor.crm.consent import ConsentRegister
 from callfloor.crm.contacts import AddressInput, CustomerFile, EmailInput, PhoneInput
 from callfloor.crm.duplicates import DuplicateFinder
@@ -33,13 +30,7 @@ router = APIRouter(prefix="/api/contacts", tags=["contacts"])
 Short = Annotated[str, Field(max_length=200)]
 
 
-@contextmanager
-def refused_as_api_errors() -> Iterator[None]:
-    """Turn the customer file's refusals into API errors with their status and messages."""
-    try:
-        yield
-    except CustomerFileError as exc:
-        raise ApiError(exc.status, exc.error_id, exc.fr, exc.en) from exc
+refused_as_api_errors = refusals  # the family's refusals answered with their status and messages
 
 
 class PhoneIn(BaseModel):

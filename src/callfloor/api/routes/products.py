@@ -5,8 +5,6 @@ viewers get 403. Money travels as strings ("605.16"), both ways: a JSON number i
 since a float cannot hold every amount.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any
@@ -15,10 +13,9 @@ from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, BeforeValidator, Field, PlainSerializer
 
 from callfloor.api.deps import Caller, require
-from callfloor.api.errors import ApiError, not_found
+from callfloor.api.errors import not_found, refusals
 from callfloor.core.roles import OBSERVE, Role
 from callfloor.crm.catalogue import Catalogue
-from callfloor.crm.sales_errors import SalesError
 from callfloor.storage.sales import Product
 from callfloor.storage.scope import TenantScope
 
@@ -39,13 +36,7 @@ Shown = Annotated[Decimal, PlainSerializer(str, return_type=str, when_used="json
 Text = Annotated[str, Field(max_length=200)]
 
 
-@contextmanager
-def refused_as_api_errors() -> Iterator[None]:
-    """Sales refusals answered with their status, error id and both messages."""
-    try:
-        yield
-    except SalesError as exc:
-        raise ApiError(exc.status, exc.error_id, exc.fr, exc.en) from exc
+refused_as_api_errors = refusals  # the family's refusals answered with their status and messages
 
 
 def now() -> datetime:

@@ -8,8 +8,6 @@ Level-1 triage ends with ``/status`` (resolved, with the checklist's answers) or
 the field named (409 for a move the status table forbids), in French and English.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -17,7 +15,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from callfloor.api.deps import Caller, require
-from callfloor.api.errors import ApiError, not_found
+from callfloor.api.errors import ApiError, not_found, refusals
 from callfloor.api.routes.contacts import CUSTOMER_FILE
 from callfloor.api.routes.ticket_views import (
     BreachesOut,
@@ -29,7 +27,6 @@ from callfloor.api.routes.ticket_views import (
     ticket_out,
 )
 from callfloor.crm.sla import breach_report
-from callfloor.crm.ticket_errors import TicketError
 from callfloor.crm.ticket_status import TicketStatus
 from callfloor.crm.tickets import TicketDesk, TicketInput
 from callfloor.storage.tickets import Ticket
@@ -41,13 +38,7 @@ Status = Literal["new", "open", "pending", "resolved", "closed"]
 Answers = Annotated[list[Annotated[str, Field(max_length=2000)]], Field(max_length=50)]
 
 
-@contextmanager
-def ticket_refusals() -> Iterator[None]:
-    """Turn the ticket services' refusals into API errors with their status and messages."""
-    try:
-        yield
-    except TicketError as exc:
-        raise ApiError(exc.status, exc.error_id, exc.fr, exc.en) from exc
+ticket_refusals = refusals  # the family's refusals answered with their status and messages
 
 
 def desk(caller: Caller) -> TicketDesk:
