@@ -23,8 +23,10 @@ from callfloor.crm.lines import LineInput
 from callfloor.crm.sales import Sales
 from callfloor.crm.ticket_files import AttachmentStore
 from callfloor.crm.tickets import TicketDesk, TicketInput
+from callfloor.crm.webhook_subscriptions import WebhookSubscriptions
 from callfloor.storage.interactions import Interaction
 from callfloor.storage.scope import TenantScope
+from callfloor.storage.secretbox import SecretBox
 from tests.crm.customer_files import ticket_floor
 from tests.tenants import Platform2
 
@@ -77,6 +79,8 @@ SAMPLE_BODIES: dict[str, dict[str, Any]] = {
         "first_response_s": 14400,
         "resolution_s": 172800,
     },
+    "WebhookIn": {"url": "https://crm.acme.example/hooks", "events": ["ticket.changed"]},
+    "WebhookPatch": {"active": False},
     "ScheduleIn": {"timezone": "Europe/Paris", "country": "FR", "weekly": {"mon": ["09:00-18:00"]}},
     "CalendarIn": {"user_id": 1, "hours": {"weekly": {"mon": ["09:00-18:00"]}}, "skills": ["fibre"]},
     "BusyIn": {
@@ -121,6 +125,29 @@ FLOOR_ROUTES = {
     ("POST", "/api/calls/{call_id}/recording/pause"),
     ("POST", "/api/calls/{call_id}/recording/resume"),
 }
+
+
+# Import and export (admins and supervisors): their {kind} names a kind of record, not an object.
+TRANSFER_ROUTES = {("POST", "/api/imports/{kind}"), ("GET", "/api/exports/{kind}")}
+
+
+def admin_only(method: str, path: str) -> bool:
+    """Whether only admins may call this route, reading included: webhooks send the tenant's data away."""
+    return path.startswith("/api/webhooks")
+
+
+def with_integrations(platform: Platform2, sessions: sessionmaker[Session], box: SecretBox) -> Platform2:
+    """Both tenants given a webhook (with a queued ping), and the kind the import and export walks use."""
+    now = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+    with sessions.begin() as session:
+        for tenant in (platform.acme, platform.demo):
+            hooks = WebhookSubscriptions(session, tenant.tenant_id, box)
+            webhook, _ = hooks.create("https://crm.example/hooks", ["ticket.changed"], now=now)
+            hooks.ping(webhook, now=now)
+            tenant.ids["/api/webhooks"] = {"webhook_id": webhook.id}
+            tenant.ids["/api/imports"] = {"kind": "contacts"}  # type: ignore[dict-item]
+            tenant.ids["/api/exports"] = {"kind": "contacts"}  # type: ignore[dict-item]
+    return platform
 
 
 # A person's data exported (admins, supervisors) or erased (admins only): not the agents' customer file.

@@ -19,6 +19,7 @@ from callfloor.api.routes import (
     gdpr,
     health,
     history,
+    imports,
     ivr_flows,
     products,
     prompts,
@@ -32,6 +33,7 @@ from callfloor.api.routes import (
     tickets,
     trunks,
     users,
+    webhooks,
 )
 from callfloor.settings import Settings
 from callfloor.storage.db import make_engine
@@ -80,6 +82,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         sales.router,
         calendars.router,
         appointments.router,
+        imports.router,
+        webhooks.router,
         pages.router,
     ):
         app.include_router(router)

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from callfloor.core.log import InteractionEventType, LogEntry
 from callfloor.crm.fields import number_keys
 from callfloor.crm.merge import CONTACT_REFERENCES
+from callfloor.crm.outbox import interaction_completed
 from callfloor.storage.contacts import Contact, ContactPhone
 from callfloor.storage.interactions import NUMBER_LENGTH, Interaction
 
@@ -169,6 +170,7 @@ class InteractionRecorder:
         )  # fmt: skip
         self.session.add(row)
         self.session.flush()
+        interaction_completed(self.session, row)  # the webhooks' delivery, in this very transaction
         return row
 
     def caller(self, raw: str | None) -> CallerIds:

@@ -23,6 +23,7 @@ from callfloor.crm import quote_status as rules
 from callfloor.crm import timeline_rows as _timeline_rows  # noqa: F401 - registers the timeline sources
 from callfloor.crm.lines import LineInput, copied, line_rows, price_lines, stored_totals
 from callfloor.crm.merge import CONTACT_REFERENCES
+from callfloor.crm.outbox import order_created
 from callfloor.crm.quote_status import IllegalTransitionError, OrderStatus, QuoteStatus
 from callfloor.crm.sales_errors import CustomerError, NotDraftError, QuoteExpiredError, StatusMoveError
 from callfloor.storage.models import Tenant
@@ -171,7 +172,9 @@ class Sales:
             total_incl_vat=quote.total_incl_vat,
         )
         order.lines = copied(OrderLine, self.tenant_id, quote.lines)
-        return self.scope.orders.add(order)
+        self.scope.orders.add(order)
+        order_created(self.session, order)  # the webhooks' delivery, in this very transaction
+        return order
 
     def move_order(self, order: Order, status: OrderStatus, *, now: datetime) -> Order:
         """Move an order along its table (confirmed, shipped, delivered, or cancelled before shipping)."""

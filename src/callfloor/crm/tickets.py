@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from callfloor.crm import sla
 from callfloor.crm import timeline_rows as _timeline_rows  # noqa: F401 - registers the timeline sources
 from callfloor.crm.merge import CONTACT_REFERENCES
+from callfloor.crm.outbox import ticket_changed
 from callfloor.crm.ticket_errors import EscalationError, TicketClosedError, TicketError, refuse, text
 from callfloor.crm.ticket_status import WORKED, TicketStatus, is_reopening, move
 from callfloor.storage.models import User
@@ -255,6 +256,7 @@ class TicketDesk:
                                      actor_id=actor.id if actor else None, data=data))  # fmt: skip
         self.session.flush()
         self.session.expire(ticket, ["events"])  # a read-only list: read again when next asked for
+        ticket_changed(self.session, ticket, type_, now, data)  # the webhooks' delivery, in this transaction
 
     def _not_closed(self, ticket: Ticket) -> None:
         if ticket.status == S.CLOSED:

@@ -7,6 +7,7 @@ import logging
 import uvicorn
 
 from callfloor.api.app import create_app
+from callfloor.channels.webhooks import WebhookSender
 from callfloor.core.sip.digest import DigestAlgorithm
 from callfloor.prompts.tenants import TenantPrompts
 from callfloor.server.media.offload import MediaProcess
@@ -53,6 +54,8 @@ async def serve(settings: Settings) -> None:
         ) from exc
     log.info("SIP listening on %s:%s (UDP and TCP)", host, port)
     endpoint.reload_trunks()  # those that register do so now
+    webhooks = WebhookSender(context.sessions, box)  # posts the outbox's deliveries to tenants' CRMs
+    sender = asyncio.create_task(webhooks.run(), name="webhooks")
     _tune_gc()
     config = uvicorn.Config(
         app, host=settings.http_host, port=settings.http_port, log_level="info", proxy_headers=False
@@ -60,6 +63,9 @@ async def serve(settings: Settings) -> None:
     try:
         await uvicorn.Server(config).serve()
     finally:
+        sender.cancel()
+        await asyncio.gather(sender, return_exceptions=True)
+        await webhooks.aclose()
         endpoint.trunks.stop(endpoint.clock())  # unregister, best effort
         await sip.aclose()
         if media is not None:
