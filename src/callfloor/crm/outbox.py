@@ -20,10 +20,9 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import JSON, Integer, String, insert, literal, select
-from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from callfloor.crm.webhooks import WebhookEvent
@@ -96,8 +95,8 @@ def queue_event(
     ).where(Webhook.tenant_id == tenant_id, Webhook.id.in_(ids))  # fmt: skip
     columns = ["tenant_id", "webhook_id", "event_id", "event", "payload", "status", "attempts",
                "next_attempt_at", "created_at"]  # fmt: skip
-    result = cast(CursorResult[Any], session.execute(insert(WebhookDelivery).from_select(columns, rows)))
-    return result.rowcount or 0
+    queued = insert(WebhookDelivery).from_select(columns, rows).returning(WebhookDelivery.id)
+    return len(session.execute(queued).all())
 
 
 def _iso(value: datetime | None) -> str | None:
