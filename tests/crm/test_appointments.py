@@ -257,8 +257,6 @@ def _committed_calendar(sessions: sessionmaker[Session]) -> int:
 def test_two_agents_booking_overlapping_slots_at_once_get_one_appointment(
     engine: Engine, sessions: sessionmaker[Session]
 ) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("row locks between sessions are PostgreSQL's; SQLite has one writer at a time")
     calendar_id = _committed_calendar(sessions)
     start, outcomes = threading.Barrier(2), []
 
@@ -293,8 +291,6 @@ def test_two_agents_booking_overlapping_slots_at_once_get_one_appointment(
 def test_a_second_booking_waits_for_the_first_to_commit_then_is_refused(
     engine: Engine, sessions: sessionmaker[Session]
 ) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("row locks between sessions are PostgreSQL's")
     calendar_id = _committed_calendar(sessions)
     first_holds, results = threading.Event(), {}
 
