@@ -1,8 +1,9 @@
 """How long a 10,000-row contacts file takes to import, import again (no change), and export.
 
-    .venv/bin/python bench/crm_import.py [--rows 10000] [--url postgresql+psycopg://postgres@127.0.0.1/test]
+    .venv/bin/python bench/crm_import.py [--rows 10000] [--backend sqlite|postgresql]
 
-Without ``--url`` it runs on a fresh SQLite file in a temporary directory. Each row has a
+It runs on a throw-away database: an SQLite file in a temporary directory, or a fresh schema
+of the PostgreSQL database ``CALLFLOOR_TEST_PG`` names (dropped afterwards). Each row has a
 customer number, civility, names, two phones, an e-mail, an address and tags, written as French
 Excel writes them (``;``, Windows-1252).
 """
@@ -14,13 +15,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import text
-
 from callfloor.crm.exports import export_file
 from callfloor.crm.imports import import_file
-from callfloor.storage.db import make_engine, session_factory
-from callfloor.storage.migrate import upgrade
+from callfloor.storage.db import session_factory
 from callfloor.storage.platform import Platform
+from callfloor.testing.databases import temporary_database
 
 T = TypeVar("T")
 HEADER = "N° client;Civilité;Nom;Prénom;Téléphone;Portable;E-mail;Adresse;Code postal;Ville;Étiquettes\r\n"
@@ -50,15 +49,16 @@ def timed(label: str, rows: int, run: Callable[[], T]) -> T:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=10_000)
-    parser.add_argument("--url")
+    parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as directory:
-        engine = make_engine(args.url or f"sqlite:///{Path(directory) / 'bench.db'}")
-        upgrade(engine)
+    with (
+        tempfile.TemporaryDirectory() as directory,
+        temporary_database(args.backend, Path(directory)) as engine,
+    ):
         sessions = session_factory(engine)
         data = contacts_file(args.rows)
         with sessions.begin() as session:
-            tenant = Platform(session).create_tenant(f"bench{time.time_ns()}", "Bench").id
+            tenant = Platform(session).create_tenant("bench", "Bench").id
         for label in ("import (all created)", "import again (all unchanged)"):
             with sessions.begin() as session:
                 report = timed(label, args.rows, lambda: import_file(session, tenant, "contacts", data))
@@ -68,10 +68,6 @@ def main() -> None:
         with sessions() as session:
             timed("export csv", args.rows, lambda: export_file(session, tenant, "contacts", "csv"))
             timed("export xlsx", args.rows, lambda: export_file(session, tenant, "contacts", "xlsx"))
-            if args.url:
-                session.execute(text("DELETE FROM tenants WHERE id = :t"), {"t": tenant})
-                session.commit()
-        engine.dispose()
 
 
 if __name__ == "__main__":
