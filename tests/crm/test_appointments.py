@@ -21,9 +21,12 @@ from callfloor.crm.appointments import AppointmentBook, AppointmentInput
 from callfloor.crm.calendars import CalendarInput, Calendars, SlotQuery
 from callfloor.crm.contacts import AddressInput, EmailInput
 from callfloor.crm.merge import ContactMerger
+from callfloor.crm.webhook_subscriptions import WebhookSubscriptions
 from callfloor.storage.appointments import Appointment, Calendar
 from callfloor.storage.models import User
 from callfloor.storage.platform import Platform
+from callfloor.storage.secretbox import SecretBox
+from callfloor.storage.webhooks import WebhookDelivery
 from tests.crm.customer_files import Two, two_tenants
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -318,3 +321,18 @@ def test_a_second_booking_waits_for_the_first_to_commit_then_is_refused(
         assert thread.is_alive()  # waiting on the calendar's lock
     thread.join(timeout=10)
     assert results == {"second": "slot_taken"}
+
+
+def test_a_booking_queues_its_webhook_in_its_transaction(two: Two) -> None:
+    WebhookSubscriptions(two.session, two.acme.tenant_id, SecretBox(b"test-secret-key")).create(
+        "https://crm.example/hooks", ["appointment.booked"], now=NOW
+    )
+    calendar = rep(two, "anne@acme.example")
+    row = AppointmentBook(two.session, two.acme.tenant_id).book(booking(calendar, at(9)), actor=None, now=NOW)
+    (delivery,) = two.session.scalars(select(WebhookDelivery)).all()
+    assert (delivery.event, delivery.status, delivery.payload["uid"]) == (
+        "appointment.booked",
+        "pending",
+        row.uid,
+    )
+    assert delivery.payload["start_at"] == at(9).astimezone(UTC).isoformat()

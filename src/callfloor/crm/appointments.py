@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from callfloor.crm import ics
+from callfloor.crm import ics, outbox
 from callfloor.crm import timeline_rows as _timeline_rows  # noqa: F401 - registers appointments' timeline
 from callfloor.crm.appointment_errors import (
     CancelledError,
@@ -83,7 +83,9 @@ class AppointmentBook:
             account_id=self._exists(self.scope.accounts, given.account_id, "account_id"),
         )  # fmt: skip
         row.start_at, row.end_at = self._free_span(calendar, given.start, given.end, now, None)
-        return self.scope.appointments.add(row)
+        self.scope.appointments.add(row)
+        outbox.appointment_booked(self.session, row, now)  # in the booking's transaction
+        return row
 
     def reschedule(self, row: Appointment, start: datetime, end: datetime, *, now: datetime) -> Appointment:
         """Move the appointment to a free slot of its calendar: same uid, sequence one higher."""
