@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     login_window_s: float = Field(default=600.0, gt=0)
     login_ban_s: float = Field(default=600.0, ge=0)
     # Outgoing e-mail (appointment confirmations): no host, no e-mail sent.
+    # Private networks webhooks may post to (CIDRs, comma-separated); public addresses always.
+    webhook_private_networks: str = ""
     smtp_host: str | None = None
     smtp_port: int = Field(default=587, ge=1, le=65535)
     smtp_user: str | None = None

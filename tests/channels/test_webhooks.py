@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from callfloor.channels.webhook_targets import networks
 from callfloor.channels.webhooks import WebhookSender
 from callfloor.crm.webhook_subscriptions import WebhookSubscriptions
 from callfloor.crm.webhooks import SIGNATURE_HEADER, verify
@@ -20,6 +21,7 @@ from callfloor.storage.webhooks import WebhookDelivery
 
 START = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 BOX = SecretBox(b"test-secret-key")
+LOOPBACK = networks(["127.0.0.0/8"])  # the receiver of these tests; refused by default
 
 
 @dataclass
@@ -86,7 +88,7 @@ def _round(sender: WebhookSender) -> int:
 
 
 def _sender(sessions: sessionmaker[Session], at: datetime, timeout_s: float = 5.0) -> WebhookSender:
-    return WebhookSender(sessions, BOX, clock=at.timestamp, timeout_s=timeout_s)
+    return WebhookSender(sessions, BOX, clock=at.timestamp, timeout_s=timeout_s, private_networks=LOOPBACK)
 
 
 def test_a_refused_delivery_backs_off_then_is_delivered_signed(
@@ -151,3 +153,18 @@ def test_a_refused_connection_is_retried(sessions: sessionmaker[Session]) -> Non
     refused = _delivery(sessions)
     assert (refused.status, refused.attempts) == ("pending", 1)
     assert refused.last_error is not None and refused.last_error.startswith("ConnectError")
+
+
+def test_a_private_address_is_refused_unless_its_network_is_allowed(
+    sessions: sessionmaker[Session], receiver: tuple[Receiver, str]
+) -> None:
+    state, url = receiver
+    _subscribe(sessions, url, state)
+    refused = WebhookSender(sessions, BOX, clock=START.timestamp, timeout_s=5.0)  # no private network
+    assert _round(refused) == 1
+    delivery = _delivery(sessions)
+    assert (delivery.status, delivery.last_status_code, state.received) == ("pending", None, [])
+    assert delivery.last_error is not None and "127.0.0.1" in delivery.last_error
+    assert "not a public address" in delivery.last_error
+    assert _round(_sender(sessions, START + timedelta(seconds=30))) == 1  # allowed: 127.0.0.0/8
+    assert (_delivery(sessions).status, len(state.received)) == ("delivered", 1)

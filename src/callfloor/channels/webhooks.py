@@ -17,14 +17,16 @@ download anything).
 
 import asyncio
 import logging
+import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import httpx
 from sqlalchemy.orm import Session, sessionmaker
 
+from callfloor.channels.webhook_targets import Network, TargetRefusedError, checked
 from callfloor.crm.webhooks import EVENT_HEADER, SIGNATURE_HEADER, body, delivered, next_attempt, signature
 from callfloor.storage.secretbox import SecretBox, SecretBoxError
 from callfloor.storage.webhooks import Outbox, WebhookDelivery
@@ -62,8 +64,10 @@ class WebhookSender:
     def __init__(
         self, sessions: sessionmaker[Session], box: SecretBox, *, client: httpx.AsyncClient | None = None,
         clock: Callable[[], float] = time.time, timeout_s: float = TIMEOUT_S, batch: int = BATCH,
+        private_networks: Sequence[Network] = (),
     ) -> None:  # fmt: skip
         self.sessions, self.box, self.clock = sessions, box, clock
+        self.private_networks = tuple(private_networks)  # reachable though not public (webhook_targets)
         self.timeout_s, self.batch = timeout_s, batch
         self.client = client or httpx.AsyncClient(timeout=httpx.Timeout(timeout_s), follow_redirects=False)
         self.lease = timedelta(seconds=timeout_s + 60)
@@ -119,14 +123,31 @@ class WebhookSender:
         }
         try:
             async with asyncio.timeout(self.timeout_s):
-                request = self.client.build_request("POST", post.url, content=post.payload, headers=headers)
+                request = await self._pinned(post.url, post.payload, headers)
                 response = await self.client.send(request, stream=True)
                 await response.aclose()  # the body is not read
+        except TargetRefusedError as exc:
+            return Outcome(post.delivery_id, error=f"refused: {exc}"[:500])
         except TimeoutError:
             return Outcome(post.delivery_id, error=f"no answer within {self.timeout_s:g} s")
         except httpx.HTTPError as exc:
             return Outcome(post.delivery_id, error=f"{type(exc).__name__}: {exc}"[:500])
         return Outcome(post.delivery_id, status_code=response.status_code)
+
+    async def _pinned(self, url: str, payload: bytes, headers: dict[str, str]) -> httpx.Request:
+        """The request, sent to the address its host was checked to resolve to (webhook_targets)."""
+        target = httpx.URL(url)
+        port = target.port or (443 if target.scheme == "https" else 80)
+        try:
+            infos = await asyncio.get_running_loop().getaddrinfo(target.host, port, type=socket.SOCK_STREAM)
+        except OSError as exc:
+            raise TargetRefusedError(f"{target.host} does not resolve ({exc})") from None
+        address = checked(target.host, [str(info[4][0]) for info in infos], self.private_networks)
+        pinned = {**headers, "Host": target.netloc.decode("ascii")}
+        extensions = {"sni_hostname": target.host} if target.scheme == "https" else {}
+        return self.client.build_request(
+            "POST", target.copy_with(host=address), content=payload, headers=pinned, extensions=extensions
+        )
 
     def _record(self, outcomes: list[Outcome]) -> None:
         now = self._now()

@@ -7,6 +7,7 @@ import logging
 import uvicorn
 
 from callfloor.api.app import create_app
+from callfloor.channels.webhook_targets import networks
 from callfloor.channels.webhooks import WebhookSender
 from callfloor.core.sip.digest import DigestAlgorithm
 from callfloor.prompts.tenants import TenantPrompts
@@ -54,7 +55,8 @@ async def serve(settings: Settings) -> None:
         ) from exc
     log.info("SIP listening on %s:%s (UDP and TCP)", host, port)
     endpoint.reload_trunks()  # those that register do so now
-    webhooks = WebhookSender(context.sessions, box)  # posts the outbox's deliveries to tenants' CRMs
+    allowed = networks(settings.webhook_private_networks.split(","))
+    webhooks = WebhookSender(context.sessions, box, private_networks=allowed)  # to tenants' CRMs
     sender = asyncio.create_task(webhooks.run(), name="webhooks")
     _tune_gc()
     config = uvicorn.Config(
