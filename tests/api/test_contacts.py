@@ -88,6 +88,34 @@ def test_client_viewers_see_no_personal_data(
         assert (response.status_code, response.json()["error_id"]) == (403, "forbidden")
 
 
+def test_a_tenant_may_let_its_client_viewers_read_its_customer_file_and_no_more(
+    client: TestClient, platform: Platform2, as_role: Headers
+) -> None:
+    contact = _create(
+        client, as_role["agent"], {"last_name": "Le Gall", "phones": [{"number": "0612345678"}]}
+    )
+    viewer, url = as_role["client_viewer"], f"/api/contacts/{contact['id']}"
+    tenant = f"/api/tenants/{platform.acme.tenant_id}"
+    assert client.get(url, headers=viewer).status_code == 403  # not unless the tenant says so
+    assert client.patch(tenant, json={"client_viewer_personal_data": True}, headers=viewer).status_code == 403
+    answer = client.patch(tenant, json={"client_viewer_personal_data": True}, headers=as_role["admin"])
+    assert (answer.status_code, answer.json()["client_viewer_personal_data"]) == (200, True)
+    for path in (url, "/api/contacts?q=le gall", f"{url}/history", f"{url}/consents", "/api/accounts"):
+        assert client.get(path, headers=viewer).status_code == 200, path
+    assert client.get("/api/contacts", params={"q": "le gall"}, headers=viewer).json()["total"] == 1
+    for method, path, body in (
+        ("PATCH", url, {"notes": "x"}), ("POST", "/api/contacts", {"last_name": "X"}), ("DELETE", url, None),
+        ("POST", f"{url}/merge", {"absorb": contact["id"]}),
+    ):  # fmt: skip
+        assert client.request(method, path, json=body, headers=viewer).status_code == 403, path
+    for path in (
+        "/api/contacts/lookup?number=0612345678",
+        f"{url}/duplicates",
+        "/api/screen-pop?number=0612345678",
+    ):
+        assert client.get(path, headers=viewer).status_code == 403, path  # agents' tools stay theirs
+
+
 def test_duplicates_are_listed_with_reasons_and_merged(
     client: TestClient, platform: Platform2, as_role: Headers
 ) -> None:

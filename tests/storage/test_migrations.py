@@ -41,12 +41,12 @@ def test_migrated_schema_matches_models(engine: Engine) -> None:
     with engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), metadata)
     assert diff == []
-    assert current_revision(engine) == "0012"
+    assert current_revision(engine) == "0013"
 
 
 def test_upgrade_is_idempotent(engine: Engine) -> None:
     upgrade(engine)
-    assert current_revision(engine) == "0012"
+    assert current_revision(engine) == "0013"
     assert {"tenants", "users", "interaction_events"} <= set(inspect(engine).get_table_names())
 
 
@@ -361,3 +361,21 @@ def test_webhooks_upgrade_and_downgrade(backend: str, tmp_path: Path) -> None:
         downgrade(engine, "0011")
         assert not {"webhooks", "webhook_deliveries"} & set(inspect(engine).get_table_names())
         assert "appointments" in inspect(engine).get_table_names()
+
+
+@pytest.mark.parametrize("backend", backends())
+def test_client_viewer_access_is_added_off_without_touching_tenant_rows(backend: str, tmp_path: Path) -> None:
+    with temporary_database(backend, tmp_path, migrate=False) as engine:
+        upgrade(engine, "0012")
+        with engine.begin() as connection:
+            _insert_tenant(connection)
+            _insert_queue(connection)
+        upgrade(engine, "0013")
+        with engine.connect() as connection:
+            flag = connection.execute(text("SELECT client_viewer_personal_data FROM tenants")).scalar_one()
+            assert flag in (False, 0)
+            assert connection.execute(text("SELECT count(*) FROM queues")).scalar_one() == 1  # no cascade
+        downgrade(engine, "0012")
+        assert "client_viewer_personal_data" not in {
+            c["name"] for c in inspect(engine).get_columns("tenants")
+        }

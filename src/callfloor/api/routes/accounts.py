@@ -14,6 +14,7 @@ from callfloor.api.routes.contacts import (
     AccountOut,
     ContactOut,
     Owned,
+    Reader,
     Worker,
     account_out,
     contact_out,
@@ -67,7 +68,7 @@ def _audit(caller: Worker, action: str, target: int) -> None:
 
 @router.get("")
 def search_accounts(
-    caller: Worker,
+    caller: Reader,
     q: Annotated[
         str | None, Query(max_length=200, description="Name, number, customer or SIREN/SIRET.")
     ] = None,
@@ -91,7 +92,7 @@ def create_account(caller: Worker, body: AccountIn) -> AccountOut:
 
 
 @router.get("/{account_id}")
-def get_account(caller: Worker, account_id: int) -> AccountOut:
+def get_account(caller: Reader, account_id: int) -> AccountOut:
     """One account."""
     return account_out(_account(caller, account_id))
 
@@ -116,7 +117,7 @@ def delete_account(caller: Worker, account_id: int) -> Response:
 
 
 @router.get("/{account_id}/contacts")
-def account_contacts(caller: Worker, account_id: int) -> list[ContactOut]:
+def account_contacts(caller: Reader, account_id: int) -> list[ContactOut]:
     """The people of the account, by last name."""
     account = _account(caller, account_id)
     query = CustomerFile(caller.session, caller.tenant_id).scope.contacts.select()

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from callfloor.api.deps import Caller, require
-from callfloor.api.errors import not_found, refusals
+from callfloor.api.errors import forbidden, not_found, refusals
 from callfloor.core.roles import OBSERVE, Role
 from callfloor.crm.consent import ConsentRegister
 from callfloor.crm.contacts import AddressInput, CustomerFile, EmailInput, PhoneInput
@@ -21,11 +21,26 @@ from callfloor.crm.duplicates import DuplicateFinder
 from callfloor.crm.merge import ContactMerger
 from callfloor.crm.search import ContactSearch
 from callfloor.storage.contacts import Account, Consent, Contact
+from callfloor.storage.models import Tenant
 from callfloor.storage.repositories import audit
 
 #: Who works in the customer file: everybody of the tenant but the client viewer.
 CUSTOMER_FILE = OBSERVE | {Role.AGENT}
 Worker = Annotated[Caller, Depends(require(CUSTOMER_FILE))]
+_MAYBE_READER = Annotated[Caller, Depends(require(CUSTOMER_FILE | {Role.CLIENT_VIEWER}))]
+
+
+def customer_file_reader(caller: _MAYBE_READER) -> Caller:
+    """Those who work in the customer file, and the client's viewers if the tenant lets them read it."""
+    if caller.role is Role.CLIENT_VIEWER:
+        tenant = caller.session.get(Tenant, caller.tenant_id)
+        if tenant is None or not tenant.client_viewer_personal_data:
+            raise forbidden()
+    return caller
+
+
+#: Read-only routes of the customer file (contacts, accounts, their history).
+Reader = Annotated[Caller, Depends(customer_file_reader)]
 router = APIRouter(prefix="/api/contacts", tags=["contacts"])
 Short = Annotated[str, Field(max_length=200)]
 
@@ -241,7 +256,7 @@ def _audit(caller: Caller, action: str, target: int) -> None:
 
 @router.get("")
 def search_contacts(
-    caller: Worker,
+    caller: Reader,
     *,
     q: Annotated[
         str | None, Query(max_length=200, description="Name, number, e-mail, company or customer number.")
@@ -290,7 +305,7 @@ def create_contact(caller: Worker, body: ContactIn) -> ContactOut:
 
 
 @router.get("/{contact_id}")
-def get_contact(caller: Worker, contact_id: int) -> ContactOut:
+def get_contact(caller: Reader, contact_id: int) -> ContactOut:
     """One contact."""
     return contact_out(_contact(caller, contact_id))
 
@@ -330,7 +345,7 @@ def merge(caller: Worker, contact_id: int, body: MergeRequest) -> ContactOut:
 
 
 @router.get("/{contact_id}/consents")
-def consents(caller: Worker, contact_id: int) -> list[ConsentOut]:
+def consents(caller: Reader, contact_id: int) -> list[ConsentOut]:
     """The contact's consents and oppositions, oldest first."""
     history = ConsentRegister(caller.session, caller.tenant_id).history(_contact(caller, contact_id))
     return [_consent_out(c) for c in history]

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from callfloor.api.deps import Caller
 from callfloor.api.errors import not_found
-from callfloor.api.routes.contacts import Worker, refused_as_api_errors
+from callfloor.api.routes.contacts import Reader, Worker, refused_as_api_errors
 from callfloor.crm.history import History, TimelineOwner
 from callfloor.crm.screen_pop import ScreenPop, ScreenPops
 from callfloor.storage.scope import TenantScope
@@ -104,7 +104,7 @@ def _timeline(
 
 @router.get("/api/contacts/{contact_id}/history")
 def contact_history(
-    caller: Worker, contact_id: int, limit: Limit = 50, before: Cursor = None
+    caller: Reader, contact_id: int, limit: Limit = 50, before: Cursor = None
 ) -> TimelinePageOut:
     """The contact's interactions, consents, tickets, quotes… newest first."""
     found = TenantScope(caller.session, caller.tenant_id).contacts.get(contact_id)
@@ -113,7 +113,7 @@ def contact_history(
 
 @router.get("/api/accounts/{account_id}/history")
 def account_history(
-    caller: Worker, account_id: int, limit: Limit = 50, before: Cursor = None
+    caller: Reader, account_id: int, limit: Limit = 50, before: Cursor = None
 ) -> TimelinePageOut:
     """The account's timeline: its own items and its contacts', newest first."""
     found = TenantScope(caller.session, caller.tenant_id).accounts.get(account_id)
@@ -121,7 +121,7 @@ def account_history(
 
 
 @router.get("/api/interactions/{interaction_id}")
-def get_interaction(caller: Worker, interaction_id: Annotated[str, Path(max_length=36)]) -> InteractionOut:
+def get_interaction(caller: Reader, interaction_id: Annotated[str, Path(max_length=36)]) -> InteractionOut:
     """One interaction's record, its log entries in order, and its recordings."""
     scope = TenantScope(caller.session, caller.tenant_id)
     row = scope.interactions.by_interaction_id(interaction_id)

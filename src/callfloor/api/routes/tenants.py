@@ -6,7 +6,7 @@ To anybody but a superadmin, another tenant does not exist (404), so ids reveal 
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from callfloor.api.deps import CurrentUser, DbSession, directory_changes
 from callfloor.api.errors import forbidden, not_found
@@ -39,6 +39,9 @@ class TenantPatch(BaseModel):
     locale: Locale | None = None
     country: Country | None = None
     active: bool | None = None
+    client_viewer_personal_data: bool | None = Field(
+        default=None, description="Whether the tenant's client viewers may read its customer file."
+    )
 
 
 class TenantOut(BaseModel):
@@ -54,6 +57,7 @@ class TenantOut(BaseModel):
     country: str
     sip_realm: str
     active: bool
+    client_viewer_personal_data: bool
 
 
 def _visible(user: User, session: DbSession, tenant_id: int) -> Tenant:
