@@ -17,6 +17,7 @@ from starlette.datastructures import UploadFile
 
 from callfloor.api.deps import Caller, require
 from callfloor.api.errors import ApiError
+from callfloor.api.uploads import MULTIPART_FILE
 from callfloor.core.roles import OBSERVE
 from callfloor.crm.exports import CONTENT_TYPES, export_file
 from callfloor.crm.imports import ImportReport, import_file
@@ -26,20 +27,6 @@ from callfloor.storage.repositories import audit
 router = APIRouter(tags=["imports"])
 Manager = Annotated[Caller, Depends(require(OBSERVE))]
 MAX_SIZE = 50 * 1024 * 1024  # some 200,000 rows of contacts
-MULTIPART = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file"],
-                    "properties": {"file": {"type": "string", "format": "binary"}},
-                }
-            }
-        },
-    }
-}
 
 
 class Kind(StrEnum):
@@ -116,7 +103,7 @@ def _too_large() -> ApiError:
     )
 
 
-@router.post("/api/imports/{kind}", openapi_extra=MULTIPART)
+@router.post("/api/imports/{kind}", openapi_extra=MULTIPART_FILE)
 async def import_records(
     request: Request, caller: Manager, kind: Kind, dry_run: bool = False,
     key: UpsertKey = UpsertKey.CUSTOMER_NUMBER,

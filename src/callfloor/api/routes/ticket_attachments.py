@@ -17,6 +17,7 @@ from callfloor.api.deps import Caller
 from callfloor.api.errors import ApiError, not_found
 from callfloor.api.routes.ticket_views import AttachmentOut
 from callfloor.api.routes.tickets import Worker, ticket_of, ticket_refusals
+from callfloor.api.uploads import MULTIPART_FILE
 from callfloor.crm.ticket_files import MAX_SIZE, AttachmentPathError, AttachmentStore
 from callfloor.storage.tickets import TicketAttachment
 from callfloor.storage.types import utcnow
@@ -24,20 +25,6 @@ from callfloor.storage.types import utcnow
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/tickets", tags=["tickets"])
 ENVELOPE = 64 * 1024  # room for the multipart boundaries and headers around the file
-MULTIPART = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file"],
-                    "properties": {"file": {"type": "string", "format": "binary"}},
-                }
-            }
-        },
-    }
-}
 
 
 def too_large() -> ApiError:
@@ -68,7 +55,7 @@ async def _file(request: Request) -> tuple[str, str, bytes]:
     return part.filename or "file", part.content_type or "application/octet-stream", data
 
 
-@router.post("/{ticket_id}/attachments", status_code=201, openapi_extra=MULTIPART)
+@router.post("/{ticket_id}/attachments", status_code=201, openapi_extra=MULTIPART_FILE)
 async def upload_attachment(request: Request, caller: Worker, ticket_id: int) -> AttachmentOut:
     """Attach a file (multipart ``file``): documents, images, audio, mail, 10 MB at most."""
     ticket = await run_in_threadpool(ticket_of, caller, ticket_id)
