@@ -115,7 +115,15 @@ class Contact(TenantOwned, Base):
         return f"{self.first_name} {self.last_name}".strip()
 
 
-class ContactPhone(TenantOwned, Base):
+class OwnedByContactOrAccount:
+    """Mixin for a contact's or an account's phones, e-mails and addresses (exactly one owner:
+    each table's ``one_owner`` check); they go with their owner."""
+
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+
+
+class ContactPhone(OwnedByContactOrAccount, TenantOwned, Base):
     """A phone number of a contact or an account, E.164 (digits as dialed for a short number)."""
 
     __tablename__ = "contact_phones"
@@ -125,13 +133,11 @@ class ContactPhone(TenantOwned, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
-    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
     number: Mapped[str] = mapped_column(String(20))
     label: Mapped[str] = mapped_column(String(10), default="mobile")
 
 
-class ContactEmail(TenantOwned, Base):
+class ContactEmail(OwnedByContactOrAccount, TenantOwned, Base):
     """An e-mail address of a contact or an account, lower-cased."""
 
     __tablename__ = "contact_emails"
@@ -141,21 +147,17 @@ class ContactEmail(TenantOwned, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
-    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
     address: Mapped[str] = mapped_column(String(254))
     label: Mapped[str] = mapped_column(String(10), default="work")
 
 
-class PostalAddress(TenantOwned, Base):
+class PostalAddress(OwnedByContactOrAccount, TenantOwned, Base):
     """A postal address of a contact or an account (the paper mail channel writes to it)."""
 
     __tablename__ = "postal_addresses"
     __table_args__ = (CheckConstraint(ONE_OWNER, name="one_owner"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
-    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
     lines: Mapped[list[str]] = mapped_column(JSON, default=list)
     postal_code: Mapped[str] = mapped_column(String(16), default="")
     city: Mapped[str] = mapped_column(String(100), default="")
