@@ -140,7 +140,21 @@ def owned_out(owner: Contact | Account) -> dict[str, Any]:
     }
 
 
-class ContactOut(BaseModel):
+class _FileOut(BaseModel):
+    """What contacts and accounts both show: tags, custom fields, owner, notes, times, coordinates."""
+
+    tags: list[str]
+    custom: dict[str, Any]
+    owner_user_id: int | None
+    notes: str
+    created_at: datetime
+    updated_at: datetime
+    phones: list[PhoneOut]
+    emails: list[EmailOut]
+    addresses: list[AddressOut]
+
+
+class ContactOut(_FileOut):
     """A contact as the API shows it."""
 
     id: int
@@ -152,15 +166,6 @@ class ContactOut(BaseModel):
     customer_number: str | None
     language: str | None
     timezone: str | None
-    tags: list[str]
-    custom: dict[str, Any]
-    owner_user_id: int | None
-    notes: str
-    created_at: datetime
-    updated_at: datetime
-    phones: list[PhoneOut]
-    emails: list[EmailOut]
-    addresses: list[AddressOut]
 
 
 def contact_out(c: Contact) -> ContactOut:
@@ -170,22 +175,13 @@ def contact_out(c: Contact) -> ContactOut:
     return ContactOut.model_validate(shown | owned_out(c))
 
 
-class AccountOut(BaseModel):
+class AccountOut(_FileOut):
     """An account as the API shows it."""
 
     id: int
     name: str
     customer_number: str | None
     registration_number: str | None
-    tags: list[str]
-    custom: dict[str, Any]
-    owner_user_id: int | None
-    notes: str
-    created_at: datetime
-    updated_at: datetime
-    phones: list[PhoneOut]
-    emails: list[EmailOut]
-    addresses: list[AddressOut]
 
 
 def account_out(a: Account) -> AccountOut:
