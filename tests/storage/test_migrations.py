@@ -41,12 +41,12 @@ def test_migrated_schema_matches_models(engine: Engine) -> None:
     with engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), metadata)
     assert diff == []
-    assert current_revision(engine) == "0013"
+    assert current_revision(engine) == "0014"
 
 
 def test_upgrade_is_idempotent(engine: Engine) -> None:
     upgrade(engine)
-    assert current_revision(engine) == "0013"
+    assert current_revision(engine) == "0014"
     assert {"tenants", "users", "interaction_events"} <= set(inspect(engine).get_table_names())
 
 
@@ -304,6 +304,43 @@ def test_appointments_upgrade_and_downgrade(backend: str, tmp_path: Path) -> Non
         downgrade(engine, "0010")
         assert not {"calendars", "busy_times", "appointments"} & set(inspect(engine).get_table_names())
         assert "interactions" in inspect(engine).get_table_names()
+
+
+@pytest.mark.parametrize("backend", backends())
+def test_survey_answers_upgrade_and_downgrade(backend: str, tmp_path: Path) -> None:
+    with temporary_database(backend, tmp_path, migrate=False) as engine:
+        upgrade(engine, "0013")
+        with engine.begin() as connection:
+            _insert_tenant(connection)
+            _insert_queue(connection)
+            connection.execute(text("INSERT INTO skills (tenant_id, name, description) VALUES (1, 'fr', '')"))
+            connection.execute(
+                text(
+                    "INSERT INTO queue_skills (tenant_id, queue_id, skill_id, min_level) VALUES (1, 1, 1, 3)"
+                )
+            )
+        upgrade(engine, "0014")
+        with engine.connect() as connection:  # the queue gains nothing it did not ask for
+            assert tuple(connection.execute(text("SELECT survey, team_email FROM queues")).one()) == (
+                None,
+                None,
+            )
+        answer = text(
+            "INSERT INTO survey_answers (tenant_id, interaction_id, queue, agent, survey, question, value,"
+            " answered_at) VALUES (1, 'c1', 'q', '101', 'csat', :q, :v, :at)"
+        )
+        at = {"at": datetime(2026, 4, 1, tzinfo=UTC)}
+        with engine.begin() as connection:
+            connection.execute(answer, {**at, "q": "satisfaction", "v": 5})
+        with pytest.raises(DBAPIError), engine.begin() as connection:  # one answer per question
+            connection.execute(answer, {**at, "q": "satisfaction", "v": 4})
+        with pytest.raises(DBAPIError, match="value"), engine.begin() as connection:
+            connection.execute(answer, {**at, "q": "resolved", "v": -1})
+        downgrade(engine, "0013")
+        assert "survey_answers" not in inspect(engine).get_table_names()
+        assert not {"survey", "team_email"} & {c["name"] for c in inspect(engine).get_columns("queues")}
+        with engine.connect() as connection:  # a rebuilt queues table would have cascaded to these
+            assert connection.execute(text("SELECT count(*) FROM queue_skills")).scalar_one() == 1
 
 
 @pytest.mark.parametrize("table", ["interaction_events", "audit_log"])

@@ -168,6 +168,10 @@ class Queue(TenantOwned, Base):
     steps: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, server_default="[]")
     recording: Mapped[str] = mapped_column(String(8), default="off", server_default="off")
     recording_retention_days: Mapped[int] = mapped_column(Integer, default=90, server_default="90")
+    # The IVR flow the caller is sent to once the agent hangs up (post-call survey), by name.
+    survey: Mapped[str | None] = mapped_column(String(64))
+    # Where the queue's voicemail messages are e-mailed (the team's shared address).
+    team_email: Mapped[str | None] = mapped_column(String(254))
 
     required_skills: Mapped[list["QueueSkill"]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, order_by="QueueSkill.skill_id"

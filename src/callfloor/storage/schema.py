@@ -7,10 +7,19 @@ sales, appointments…) adds its import below.
 
 from sqlalchemy import MetaData
 
-from callfloor.storage import appointments, contacts, interactions, models, sales, tickets, webhooks
+from callfloor.storage import (
+    appointments,
+    contacts,
+    interactions,
+    models,
+    sales,
+    surveys,
+    tickets,
+    webhooks,
+)
 from callfloor.storage.models import Base
 
 #: Modules whose tables make up the schema (imported for their side effect on ``Base``).
-MODEL_MODULES = (models, contacts, sales, tickets, interactions, appointments, webhooks)
+MODEL_MODULES = (models, contacts, sales, tickets, interactions, appointments, webhooks, surveys)
 
 metadata: MetaData = Base.metadata

@@ -24,6 +24,7 @@ from callfloor.storage.tickets import (
     TicketCategoryRepository,
     TicketRepository,
 )
+from callfloor.storage.surveys import SurveyAnswerRepository
 from callfloor.storage.webhooks import WebhookRepository
 
 
@@ -58,3 +59,4 @@ class TenantScope:
         self.busy_times = BusyTimeRepository(session, tenant_id)
         self.appointments = AppointmentRepository(session, tenant_id)
         self.webhooks = WebhookRepository(session, tenant_id)
+        self.survey_answers = SurveyAnswerRepository(session, tenant_id)
