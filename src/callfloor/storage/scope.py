@@ -18,13 +18,13 @@ from callfloor.storage.repositories import (
     UserRepository,
 )
 from callfloor.storage.sales import OrderRepository, ProductRepository, QuoteRepository
+from callfloor.storage.surveys import SurveyAnswerRepository
 from callfloor.storage.tickets import (
     ScheduleRepository,
     TeamRepository,
     TicketCategoryRepository,
     TicketRepository,
 )
-from callfloor.storage.surveys import SurveyAnswerRepository
 from callfloor.storage.webhooks import WebhookRepository
 
 
