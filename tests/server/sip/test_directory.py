@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
 
@@ -12,8 +13,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from callfloor.center.demo import DEMO_SLUG, SUPERADMIN_EMAIL
 from callfloor.center.transfer import ImportReport
 from callfloor.core.sip.digest import DigestAlgorithm
+from callfloor.crm.sla import store_schedule
 from callfloor.server.sip.directory import Directory, Route
 from callfloor.storage.models import Agent, Number, Queue
+from callfloor.storage.scope import TenantScope
 from tests.tenants import bearer
 
 DIALED = "3900"  # the demo's short number, to queue "accueil"
@@ -42,6 +45,13 @@ def counting(engine: Engine) -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", count)
+
+
+def demo_tenant(directory: Directory) -> int:
+    """The demo tenant's id: the directory's default tenant."""
+    tenant = directory.tenant_for("127.0.0.1")
+    assert tenant is not None
+    return tenant.id
 
 
 def reroute(sessions: sessionmaker[Session], queue: str) -> None:
@@ -184,3 +194,29 @@ def test_reads_through_the_api_keep_the_cache(
     with counting(engine) as statements:
         assert directory.route(DIALED) is not None
     assert statements == []
+
+
+def test_schedule_is_the_default_week_until_the_tenant_stores_its_own(
+    sessions: sessionmaker[Session], demo: ImportReport
+) -> None:
+    directory = Directory(sessions, DEMO_SLUG, clock=Clock())
+    tenant = demo_tenant(directory)
+    saturday_10h = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)  # 10:00 in Paris
+    monday_10h = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    assert directory.schedule(tenant).is_open(monday_10h)
+    assert not directory.schedule(tenant).is_open(saturday_10h)
+    with sessions.begin() as session:
+        weekly = {day: ["08:00-20:00"] for day in ("mon", "tue", "wed", "thu", "fri", "sat")}
+        store_schedule(
+            TenantScope(session, tenant), {"timezone": "Europe/Paris", "weekly": weekly}, monday_10h
+        )
+    assert not directory.schedule(tenant).is_open(saturday_10h)  # cached until invalidated
+    directory.invalidate()
+    assert directory.schedule(tenant).is_open(saturday_10h)
+
+
+def test_flow_by_name_is_its_active_version(sessions: sessionmaker[Session], demo: ImportReport) -> None:
+    directory = Directory(sessions, DEMO_SLUG, clock=Clock())
+    flow = directory.flow(demo_tenant(directory), "accueil")
+    assert flow is not None and flow.name == "accueil" and flow.start in flow.nodes
+    assert directory.flow(demo_tenant(directory), "no-such-flow") is None

@@ -24,9 +24,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from callfloor.center.flows import core_flow, flow_spec
 from callfloor.core.ivr.flow import Flow
 from callfloor.core.numbers import lookup_keys
+from callfloor.core.schedule.calendar import Schedule
 from callfloor.core.sip.digest import DigestAlgorithm
+from callfloor.crm.sla import schedule_of
 from callfloor.storage.models import Agent, Tenant
 from callfloor.storage.platform import Platform
+from callfloor.storage.scope import TenantScope
 
 T = TypeVar("T")
 
@@ -92,6 +95,14 @@ class Directory:
         """The agent's stored HA1 per algorithm, or None for no such agent (or no password)."""
         return self._cached(("ha1", tenant_id, extension), lambda: self._ha1(tenant_id, extension))
 
+    def schedule(self, tenant_id: int) -> Schedule:
+        """The tenant's business hours (stored, or Monday to Friday 09:00-18:00), for the IVR's ``hours``."""
+        return self._cached(("schedule", tenant_id), lambda: self._schedule(tenant_id))
+
+    def flow(self, tenant_id: int, name: str) -> Flow | None:
+        """The active version of the tenant's flow ``name`` (a queue's post-call survey), or None."""
+        return self._cached(("flow", tenant_id, name), lambda: self._flow(tenant_id, name))
+
     def _cached(self, key: Hashable, load: Callable[[], T]) -> T:
         now, cache = self._clock(), self._cache
         hit = cache.get(key)
@@ -132,6 +143,15 @@ class Directory:
                     return Route(entry.tenant_id, flow=flow)
                 return Route(entry.tenant_id, queue=entry.queue.name if entry.queue else None)
         return None
+
+    def _schedule(self, tenant_id: int) -> Schedule:
+        with self._sessions() as session:
+            return schedule_of(TenantScope(session, tenant_id))
+
+    def _flow(self, tenant_id: int, name: str) -> Flow | None:
+        with self._sessions() as session:
+            stored = TenantScope(session, tenant_id).ivr_flows.by_name(name)
+            return core_flow(flow_spec(stored.name, stored.active.definition)) if stored else None
 
     def _ha1(self, tenant_id: int, extension: str) -> Mapping[DigestAlgorithm, str] | None:
         with self._sessions() as session:
