@@ -139,6 +139,11 @@ BAD_FILES = [
         "queues:\n  - name: q\n    recording_retention_days: 0\n",
         "center.yaml:3: queues.0.recording_retention_days: Input should be greater than or equal to 1",
     ),
+    ("queues:\n  - name: q\n    survey: nowhere\n", "center.yaml:3: queues.0.survey: unknown flow 'nowhere'"),
+    (
+        "queues:\n  - name: q\n    team_email: support\n",
+        "center.yaml:3: queues.0.team_email: String should match pattern",
+    ),
     (
         "trunks:\n  - {name: op, host: 'sip:op.example'}\n",
         "center.yaml:2: trunks.0.host: Value error, host takes no scheme: write 'sip.example.net'",
@@ -223,6 +228,7 @@ def centers(draw: st.DrawFn) -> CenterSpec:
             else None,
             recording=draw(st.sampled_from(list(RecordingMode))),
             recording_retention_days=draw(st.integers(1, 3650)),
+            team_email=draw(st.none() | st.sampled_from(["sav@x.example", "Ventes.Equipe@X.example"])),
         )
         for name in queue_names
     ]
@@ -286,6 +292,9 @@ def test_any_center_round_trips(
         assert {q.name: (q.recording, q.recording_retention_days) for q in scope.queues.list()} == {
             q.name: (q.recording.value, q.recording_retention_days) for q in spec.queues
         }
+        assert {q.name: q.team_email for q in scope.queues.list()} == {
+            q.name: q.team_email for q in spec.queues
+        }
         assert {a.extension: {s.skill.name: s.level for s in a.skills} for a in scope.agents.list()} == {
             a.extension: a.skills for a in spec.agents
         }
@@ -326,6 +335,47 @@ def test_queue_recording_settings_round_trip(sessions: sessionmaker[Session], pa
         assert (queues["qa"].recording, queues["qa"].recording_retention_days) == ("stereo", 180)
         assert (queues["plain"].recording, queues["plain"].recording_retention_days) == ("off", 90)
         assert queues["unquoted"].recording == "off"
+    _drop_tenants(sessions)
+    _import(sessions, passwords, "acme2", exported)
+    assert _export(sessions, "acme2") == exported
+
+
+SURVEYED = """
+queues:
+  - {name: sav, survey: enquete, team_email: SAV@Acme.example}
+  - {name: ventes}
+ivr_flows:
+  - name: enquete
+    start: merci
+    nodes:
+      merci: {type: hangup}
+  - name: accueil
+    start: file
+    nodes:
+      file: {type: queue, queue: sav}
+"""
+
+
+def test_queue_survey_and_team_email_round_trip(
+    sessions: sessionmaker[Session], passwords: Passwords
+) -> None:
+    _import(sessions, passwords, "acme", SURVEYED)  # the survey flow comes later in the same file
+    exported = _export(sessions, "acme")
+    assert "- name: sav\n" in exported
+    assert "  survey: enquete\n  team_email: sav@acme.example\n" in exported
+    with sessions() as session:
+        tenant = Platform(session).tenant_by_slug("acme")
+        assert tenant is not None
+        queues = {q.name: q for q in TenantScope(session, tenant.id).queues.list()}
+        assert (queues["sav"].survey, queues["sav"].team_email) == ("enquete", "sav@acme.example")
+        assert (queues["ventes"].survey, queues["ventes"].team_email) == (None, None)
+    _import(sessions, passwords, "acme", "queues:\n  - {name: ventes, survey: enquete}\n")  # a stored flow
+    with sessions() as session:
+        tenant = Platform(session).tenant_by_slug("acme")
+        assert tenant is not None
+        ventes = TenantScope(session, tenant.id).queues.by_name("ventes")
+        assert ventes is not None
+        assert ventes.survey == "enquete"
     _drop_tenants(sessions)
     _import(sessions, passwords, "acme2", exported)
     assert _export(sessions, "acme2") == exported

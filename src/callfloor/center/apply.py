@@ -71,13 +71,15 @@ def apply_skill(scope: TenantScope, spec: SkillSpec, skill: Skill | None = None)
 
 
 def apply_queue(scope: TenantScope, spec: QueueSpec, queue: Queue | None = None) -> Queue:
-    """Create or update a queue; its skills and overflow queue must exist in the tenant."""
+    """Create or update a queue; its skills, overflow queue and survey flow must exist in the tenant."""
     levels = skill_ids(scope, spec.skills)
     overflow = None
     if spec.overflow is not None:
         overflow = scope.queues.by_name(spec.overflow)
         if overflow is None:
             raise UnknownReferenceError("queue", spec.overflow)
+    if spec.survey is not None and scope.ivr_flows.by_name(spec.survey) is None:
+        raise UnknownReferenceError("flow", spec.survey)
     if queue is None:
         queue = scope.queues.add(Queue(name=spec.name))
     queue.steps = [
@@ -98,6 +100,8 @@ def apply_queue(scope: TenantScope, spec: QueueSpec, queue: Queue | None = None)
         "wrap_up_s",
         "recording",
         "recording_retention_days",
+        "survey",
+        "team_email",
     ):
         setattr(queue, key, getattr(spec, key))
     queue.overflow_queue_id = overflow.id if overflow else None
@@ -271,6 +275,8 @@ def queue_spec(queue: Queue) -> QueueSpec:
         steps=[StepSpec(after_s=s["after_s"], skills=skill_names(queue, s["skills"])) for s in queue.steps],
         recording=RecordingMode(queue.recording),
         recording_retention_days=queue.recording_retention_days,
+        survey=queue.survey,
+        team_email=queue.team_email,
     )
 
 

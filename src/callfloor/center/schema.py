@@ -109,6 +109,10 @@ class QueueSpec(Spec):
     # Days a recording is kept from the call's start, then purged (RGPD art. 5.1.e: no longer
     # than needed; the CNIL recommends 6 months at most for quality review).
     recording_retention_days: Annotated[int, Field(ge=1, le=3650)] = 90
+    # The IVR flow the caller is sent to once the agent hangs up (post-call survey); none: no survey.
+    survey: Name | None = None
+    # Where the queue's voicemail messages are e-mailed (the team's shared mailbox).
+    team_email: Email | None = None
 
     @field_validator("recording", mode="before")
     @classmethod

@@ -91,9 +91,12 @@ def _reference_problems(
             for name in levels
             if name not in skills
         ]
+    flows = {f.name for f in spec.ivr_flows} | {f.name for f in scope.ivr_flows.list()}
     for i, queue in enumerate(spec.queues):
         if queue.overflow is not None and queue.overflow not in queues:
             problems.append(doc.problem(("queues", i, "overflow"), f"unknown queue {queue.overflow!r}"))
+        if queue.survey is not None and queue.survey not in flows:
+            problems.append(doc.problem(("queues", i, "survey"), f"unknown flow {queue.survey!r}"))
     problems += [
         doc.problem(("ivr_flows", i), f"flow {flow.name!r}: unknown queue {name!r}")
         for i, flow in enumerate(spec.ivr_flows)
@@ -183,6 +186,10 @@ def import_center(
     for queue in spec.queues:  # create first, so overflow may point forward in the file
         if queue.name not in existing_queues:
             scope.queues.add(Queue(name=queue.name))
+    for flow in spec.ivr_flows:  # between the two, as flows name queues and queues name survey flows
+        found_f = scope.ivr_flows.by_name(flow.name)
+        apply_flow(scope, flow, found_f)
+        report.count("ivr_flow", found_f is not None)
     for queue in spec.queues:
         apply_queue(scope, queue, scope.queues.by_name(queue.name))
         report.count("queue", queue.name in existing_queues)
@@ -190,10 +197,6 @@ def import_center(
         found_d = scope.dispositions.by_code(disposition.code)
         apply_disposition(scope, disposition, found_d)
         report.count("disposition", found_d is not None)
-    for flow in spec.ivr_flows:
-        found_f = scope.ivr_flows.by_name(flow.name)
-        apply_flow(scope, flow, found_f)
-        report.count("ivr_flow", found_f is not None)
     for number in spec.numbers:
         found_n = scope.numbers.by_number(tenant_number(scope, number.number))
         apply_number(scope, number, found_n)
