@@ -163,3 +163,23 @@ def test_a_merge_repoints_the_absorbed_contacts_interactions(two: Two) -> None:
     assert report.repointed["interactions.contact_id"] == 1
     two.session.refresh(row)
     assert row.contact_id == kept.id
+
+
+@pytest.mark.parametrize("consent", ["informed", "objected", None])
+def test_the_callers_answer_to_the_recording_notice_is_kept_on_the_record(
+    two: Two, consent: str | None
+) -> None:
+    open_ = OpenInteractions()
+    open_.start(InteractionStart("c1", T0, number="0612345678"))
+    if consent is not None:
+        open_.note_consent("c1", consent)
+    open_.note_consent("unknown", "objected")  # an interaction not open: nothing happens
+    open_.add(entry(2, E.ANSWERED, queue="ventes", agent="1001", wait_s=2.0))
+    ended = open_.add(entry(30, E.COMPLETED, queue="ventes", agent="1001", talk_s=28.0, wrap_s=0.0))
+    assert ended is not None
+    row = InteractionRecorder(two.session, two.acme.tenant_id, "FR").write(
+        ended, queue_id=None, agent_id=None
+    )
+    two.session.flush()
+    stored = TenantScope(two.session, two.acme.tenant_id).interactions.by_interaction_id("c1")
+    assert stored is row and stored.recording_consent == consent

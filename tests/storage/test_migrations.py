@@ -10,7 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
-from callfloor.storage.migrate import current_revision, downgrade, upgrade
+from callfloor.storage.migrate import current_revision, downgrade, head_revision, upgrade
 from callfloor.storage.schema import metadata
 from callfloor.testing.databases import backends, temporary_database
 
@@ -41,12 +41,12 @@ def test_migrated_schema_matches_models(engine: Engine) -> None:
     with engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), metadata)
     assert diff == []
-    assert current_revision(engine) == "0014"
+    assert current_revision(engine) == head_revision() == "0015"
 
 
 def test_upgrade_is_idempotent(engine: Engine) -> None:
     upgrade(engine)
-    assert current_revision(engine) == "0014"
+    assert current_revision(engine) == head_revision() == "0015"
     assert {"tenants", "users", "interaction_events"} <= set(inspect(engine).get_table_names())
 
 

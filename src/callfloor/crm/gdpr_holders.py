@@ -116,6 +116,7 @@ def interactions_of(subject: DataSubject) -> ColumnElement[bool]:
 INTERACTION_FIELDS = (
     *("id", "interaction_id", "channel", "direction", "number", "queue", "agent", "started_at"),
     *("answered_at", "ended_at", "outcome", "outcome_reason", "wait_s", "talk_s", "disposition", "notes"),
+    "recording_consent",
 )
 
 

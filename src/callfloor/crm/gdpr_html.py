@@ -43,6 +43,7 @@ FRENCH: Mapping[str, str] = {
     "source": "Preuve", "recorded_at": "Enregistré le", "interaction_id": "Identifiant d'interaction",
     "direction": "Sens", "queue": "File d'attente", "agent": "Agent", "started_at": "Début",
     "answered_at": "Décroché le", "ended_at": "Fin", "outcome": "Issue", "outcome_reason": "Motif",
+    "recording_consent": "Enregistrement (choix)",
     "wait_s": "Attente (s)", "talk_s": "Conversation (s)", "disposition": "Qualification",
     "log": "Journal", "recordings": "Enregistrements", "type": "Type", "at": "Date", "payload": "Détails",
     "duration_s": "Durée (s)", "consent": "Information donnée", "retain_until": "Conservé jusqu'au",

@@ -266,6 +266,7 @@ def interaction_items(session: Session, tenant_id: int, rows: Sequence[Interacti
 INTERACTION_FIELDS = (
     *("interaction_id", "channel", "direction", "number", "account_id", "queue", "agent", "answered_at"),
     *("ended_at", "outcome", "outcome_reason", "wait_s", "talk_s", "disposition", "notes"),
+    "recording_consent",
 )
 
 

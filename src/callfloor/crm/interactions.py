@@ -66,6 +66,7 @@ class InteractionTally:
     ended_at: float | None = None
     outcome: str | None = None
     reason: str | None = None
+    recording_consent: str | None = None  # told by the driver (OpenInteractions.note_consent)
 
     def add(self, entry: LogEntry) -> bool:
         """Fold one of the interaction's entries; True when it ends the interaction."""
@@ -107,6 +108,12 @@ class OpenInteractions:
     def start(self, start: InteractionStart) -> None:
         """An interaction begins (its entries follow)."""
         self._open[start.interaction] = InteractionTally(start)
+
+    def note_consent(self, interaction: str, consent: str) -> None:
+        """The caller's answer to the recording notice ("informed" or "objected"), kept with the record."""
+        tally = self._open.get(interaction)
+        if tally is not None:
+            tally.recording_consent = consent
 
     def discard(self, interaction: str) -> None:
         """Forget an interaction that ends with no entry to end it (no record is written)."""
@@ -167,6 +174,7 @@ class InteractionRecorder:
             agent_id=agent_id, started_at=_utc(start.at), answered_at=_utc(tally.answered_at),
             ended_at=_utc(tally.ended_at if tally.ended_at is not None else start.at),
             outcome=tally.outcome, outcome_reason=tally.reason, wait_s=tally.wait_s, talk_s=tally.talk_s,
+            recording_consent=tally.recording_consent,
         )  # fmt: skip
         self.session.add(row)
         self.session.flush()

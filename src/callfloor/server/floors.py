@@ -99,6 +99,10 @@ class LiveFloor:
         """An interaction begins, with its remote number: its record is written when it ends."""
         self.interactions.start(start)
 
+    def recording_consent(self, interaction: str, consent: str) -> None:
+        """The caller heard the recording notice and objected or not: kept on the interaction's record."""
+        self.interactions.note_consent(interaction, consent)
+
     def discard(self, interaction: str) -> None:
         """An interaction that ended before the floor or the IVR logged anything about it."""
         self.interactions.discard(interaction)

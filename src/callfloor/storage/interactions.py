@@ -68,6 +68,9 @@ class Interaction(TenantOwned, Base):
     outcome_reason: Mapped[str | None] = mapped_column(String(40))
     wait_s: Mapped[float | None] = mapped_column(Float)
     talk_s: Mapped[float | None] = mapped_column(Float)
+    # The recording notice (CNIL): "informed" (heard it, did not object) or "objected" (this
+    # call was not recorded); null when the queue does not record.
+    recording_consent: Mapped[str | None] = mapped_column(String(12))
     disposition: Mapped[str | None] = mapped_column(String(40))
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

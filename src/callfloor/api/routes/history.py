@@ -83,6 +83,9 @@ class InteractionOut(BaseModel):
     talk_s: float | None
     disposition: str | None
     notes: str
+    recording_consent: str | None = Field(
+        description="The recording notice: informed, or objected (not recorded); null when the queue does not record."
+    )
     entries: list[LogEntryOut]
     recordings: list[RecordingLink]
 
