@@ -119,6 +119,27 @@ def test_stereo_keeps_the_caller_left_and_a_silent_agent_silent(tmp_path: Path) 
     asyncio.run(main())
 
 
+def test_a_voicemail_records_the_caller_alone_and_ignores_stereo(tmp_path: Path) -> None:
+    hello, answer = (
+        write_wav(tmp_path / "caller.wav", sine(0.5)),
+        write_wav(tmp_path / "agent.wav", sine(0.5, 660)),
+    )
+
+    async def main() -> None:
+        async with recorded_call() as call:
+            recorder = Recorder(call.a, None, tmp_path / "message.wav", stereo=True)
+            await asyncio.gather(call.play(call.caller, hello), call.play(call.agent, answer))
+            await asyncio.sleep(0.05)
+            recorder.close()
+            params, pcm = read(tmp_path / "message.wav")
+            assert (params.nchannels, recorder.stereo, recorder.backlog[1]) == (1, False, 0)
+            assert params.nframes == recorder.frames * 160 >= 0.5 * 8000
+            # The caller's prompt only, not mixed with the agent's leg: as loud as one sine.
+            assert abs(rms(seconds(pcm, 0.1, 0.4)) - rms(sine(0.5))) < 0.15 * rms(sine(0.5))
+
+    asyncio.run(main())
+
+
 def test_a_paused_span_is_written_as_silence_and_listed(tmp_path: Path) -> None:
     long_prompt = write_wav(tmp_path / "caller.wav", sine(1.2))
 

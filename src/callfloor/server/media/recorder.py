@@ -45,7 +45,8 @@ class Recorder:
     """Records ``a`` (the caller) and ``b`` (the agent) to ``path`` from now until :meth:`close`.
 
     Mono mixes both legs (:func:`mix`); stereo keeps the caller left and the agent right
-    (:func:`interleave`) for quality review and speech analytics. 8 kHz, 16-bit PCM.
+    (:func:`interleave`) for quality review and speech analytics. 8 kHz, 16-bit PCM. With no
+    ``b`` (a voicemail message) the file is the caller alone, in mono.
     """
 
     MAX_BACKLOG = 5  # frames per leg, 100 ms
@@ -53,7 +54,7 @@ class Recorder:
     def __init__(
         self,
         a: RtpSession,
-        b: RtpSession,
+        b: RtpSession | None,
         path: Path,
         *,
         stereo: bool = False,
@@ -63,13 +64,11 @@ class Recorder:
         self.pauses: list[Pause] = []
         self.frames = 0  # 20 ms frames written
         self._wav = wave.open(str(path), "wb")  # noqa: SIM115 - open until close(), by design
+        self.stereo = stereo = stereo and b is not None
         self._wav.setnchannels(2 if stereo else 1)
         self._wav.setsampwidth(2)
         self._wav.setframerate(8000)
-        self._tracks = (
-            Track(a, self.MAX_BACKLOG * FRAME_OCTETS),
-            Track(b, self.MAX_BACKLOG * FRAME_OCTETS),
-        )
+        self._tracks = tuple(Track(leg, self.MAX_BACKLOG * FRAME_OCTETS) for leg in (a, b) if leg is not None)
         for track in self._tracks:
             track.session.add_tap(track)
         self._clock = clock or FrameClock.shared()
@@ -90,7 +89,7 @@ class Recorder:
     @property
     def backlog(self) -> tuple[int, int]:
         """Octets of PCM waiting per leg (caller, agent): never more than ``MAX_BACKLOG`` frames."""
-        return len(self._tracks[0].pcm), len(self._tracks[1].pcm)
+        return len(self._tracks[0].pcm), len(self._tracks[-1].pcm) if len(self._tracks) > 1 else 0
 
     def pause(self) -> None:
         """Leave audio out from now (a card number is about to be read); pausing twice does nothing."""
@@ -113,8 +112,11 @@ class Recorder:
         """Write this slot (and any the clock skipped) to the file."""
         try:
             for _ in range(skipped + 1):
-                caller, agent = (track.take() for track in self._tracks)
-                self._wav.writeframesraw(interleave(caller, agent) if self.stereo else mix(caller, agent))
+                if len(self._tracks) == 1:
+                    self._wav.writeframesraw(self._tracks[0].take())
+                else:
+                    caller, agent = (track.take() for track in self._tracks)
+                    self._wav.writeframesraw(interleave(caller, agent) if self.stereo else mix(caller, agent))
                 self.frames += 1
         except OSError as exc:  # a full disk: stop this recording, said once, and keep the call
             log.error("recording %s stopped after %.2f s: %s", self.path, self.duration, exc)
