@@ -53,3 +53,15 @@ def test_no_smtp_host_means_no_sender(tmp_path: object) -> None:
         "p",
         True,
     )
+
+
+def test_a_binary_attachment_arrives_with_its_type_and_bytes() -> None:
+    wav = b"RIFF\x24\x00\x00\x00WAVEfmt \x00\xff\r\n\x00"  # bytes no text part could carry
+    with smtp_server() as inbox:
+        config = SmtpConfig("127.0.0.1", inbox.port, "standard@acme.example", starttls=False)
+        send(config, OutgoingMail("sav@acme.example", "Message vocal", "Ci-joint.\n",
+                                  [Attachment("message.wav", "wav", wav, maintype="audio")]))  # fmt: skip
+        assert inbox.arrived.wait(timeout=10)
+    [part] = list(inbox.messages[0].iter_attachments())
+    assert (part.get_content_type(), part.get_filename()) == ("audio/wav", "message.wav")
+    assert part.get_param("charset") is None and part.get_payload(decode=True) == wav

@@ -2,8 +2,9 @@
 
 The standard library is enough, so no dependency is added: :mod:`smtplib` speaks SMTP with
 STARTTLS (RFC 3207) and AUTH (RFC 4954), and :mod:`email` builds the MIME message
-(``multipart/mixed``: the text, then each attachment). Sending is blocking: the API's routes
-run in worker threads, and a timeout bounds every exchange with the server.
+(``multipart/mixed``: the text, then each attachment, text or binary). Sending is blocking:
+the API's routes and the voicemail box run in worker threads, and a timeout bounds every
+exchange with the server.
 
 The server is set by ``CALLFLOOR_SMTP_HOST`` and its neighbours (:meth:`SmtpConfig.from_settings`);
 with no host, :meth:`SmtpConfig.from_settings` gives None and callers send nothing and say so.
@@ -59,12 +60,17 @@ class SmtpConfig:
 
 @dataclass(frozen=True, slots=True)
 class Attachment:
-    """A text attachment: its file name, MIME subtype of ``text/``, content and type parameters."""
+    """An attachment: its file name, MIME subtype, content and type parameters.
+
+    Text (``str``) travels as ``text/<subtype>`` in UTF-8; bytes (a voicemail's WAV) travel as
+    ``<maintype>/<subtype>`` exactly as given.
+    """
 
     filename: str
     subtype: str
-    content: str
+    content: str | bytes
     params: dict[str, str] = field(default_factory=dict)
+    maintype: str = "text"
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +94,10 @@ def build_message(mail: OutgoingMail, sender: str) -> EmailMessage:
         message["Reply-To"] = mail.reply_to
     message.set_content(mail.text)
     for part in mail.attachments:
+        if isinstance(part.content, bytes):
+            message.add_attachment(part.content, maintype=part.maintype, subtype=part.subtype,
+                                   filename=part.filename, params=part.params)  # fmt: skip
+            continue
         # Given as bytes: a text part would have its CRLF line ends rewritten to LF.
         message.add_attachment(
             part.content.encode(), maintype="text", subtype=part.subtype, filename=part.filename,
