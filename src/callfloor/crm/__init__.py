@@ -9,7 +9,8 @@ Errors: :class:`CrmError` is the root of the exceptions raised here. :class:`Ref
 from it: a change the customer file refuses, told in English and French with a stable
 ``error_id`` and the HTTP status the API answers (the API maps the whole family in one place);
 each area has its own kind of refusal: :class:`CustomerFileError` (bad contact or account
-data), ``TicketError``, ``SalesError``, ``AppointmentError`` (in their ``*_errors`` modules), and
+data), ``TicketError``, ``SalesError``, ``AppointmentError`` (in their ``*_errors`` modules),
+``SurveyError`` (survey answers, :mod:`callfloor.crm.surveys`), and
 :class:`CustomFieldError` (a custom value that its definition refuses), :class:`DuplicateKeyError`
 (a customer number or custom field key already used) and :class:`MergeError` (a contact merged
 with itself) from that.

@@ -8,7 +8,8 @@ holder at import, and the export and the erasure (:mod:`callfloor.crm.gdpr_right
 change when it arrives. The built-in holders are the contact itself (phones, e-mails, addresses,
 consents, custom fields), interactions, recordings (:mod:`callfloor.crm.gdpr_holders`), tickets
 (:mod:`callfloor.crm.gdpr_tickets`), quotes and orders (:mod:`callfloor.crm.gdpr_sales`),
-appointments (:mod:`callfloor.crm.gdpr_appointments`).
+appointments (:mod:`callfloor.crm.gdpr_appointments`), survey answers
+(:mod:`callfloor.crm.gdpr_surveys`).
 
 A holder's interface: a ``kind`` (a short word, unique: the export's key), a ``title`` in French
 and English (the heading of its part of the HTML page), and two methods, both given the session
@@ -24,28 +25,28 @@ before anything changes):
   ``files`` (absolute paths, checked to lie in their folder): they are removed once the
   transaction has committed, never before, so a rolled-back erasure leaves every file in place.
 
-For example, survey answers (issue 8) would register::
+For example, survey answers register (in short; :mod:`callfloor.crm.gdpr_surveys` in full)::
 
-    class SurveyAnswers:
+    class SurveyAnswerHolder:
         kind = "survey_answers"
-        title = {"fr": "Réponses aux enquêtes", "en": "Survey answers"}
+        title = {"fr": "Réponses aux enquêtes de satisfaction", "en": "Satisfaction survey answers"}
 
         def export(self, session, subject):
             rows = session.scalars(select(SurveyAnswer).where(
                 SurveyAnswer.tenant_id == subject.tenant_id, SurveyAnswer.contact_id == subject.contact_id))
-            return [{"survey": a.survey.name, "question": a.question, "answer": a.answer, "at": a.at}
+            return [{"survey": a.survey, "question": a.question, "value": a.value, "at": a.answered_at}
                     for a in rows]
 
         def plan(self, session, subject):
             rows = session.scalars(...).all()   # the same rows
 
             def apply():
-                for row in rows:                # scores kept for the statistics, text and link gone
-                    row.contact_id, row.answer_text = None, MARKER
+                for row in rows:                # scores kept for the statistics, the link gone
+                    row.contact_id = None
 
-            return Erasure({"survey_answers_anonymised": len(rows)}, apply)
+            return Erasure({"survey_answers_unlinked": len(rows)}, apply)
 
-    PERSONAL_DATA.register(SurveyAnswers())
+    PERSONAL_DATA.register(SurveyAnswerHolder())
 
 A module's holder is registered when the module is imported: the application imports it through
 its API routes; :mod:`callfloor.crm.gdpr_rights` imports the built-in ones.
