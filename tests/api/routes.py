@@ -131,6 +131,11 @@ FLOOR_ROUTES = {
 TRANSFER_ROUTES = {("POST", "/api/imports/{kind}"), ("GET", "/api/exports/{kind}")}
 
 
+def reads_reports(method: str, path: str) -> bool:
+    """Whether client viewers may call this route: KPIs and reports, which supervisors and admins read too."""
+    return path.startswith("/api/kpi/") and method == "GET"
+
+
 def admin_only(method: str, path: str) -> bool:
     """Whether only admins may call this route, reading included: webhooks send the tenant's data away."""
     return path.startswith("/api/webhooks")

@@ -254,5 +254,8 @@ def test_the_api_and_the_server_register_every_kind_of_item() -> None:
         shown = subprocess.run(
             [sys.executable, "-c", probe, module], capture_output=True, text=True, timeout=120, check=True
         )
-        kinds = "['appointment', 'consent', 'interaction', 'order', 'quote', 'ticket'] ['open_tickets']"
+        kinds = (
+            "['appointment', 'consent', 'interaction', 'order', 'quote', 'survey_answer', 'ticket']"
+            " ['open_tickets']"
+        )
         assert shown.stdout.strip() == kinds, (module, shown.stderr)

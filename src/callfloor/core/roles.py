@@ -27,3 +27,6 @@ CONFIGURE: frozenset[Role] = frozenset({Role.SUPERADMIN, Role.ADMIN})
 
 #: Roles allowed to read a tenant's configuration and the floor's live state.
 OBSERVE: frozenset[Role] = CONFIGURE | {Role.SUPERVISOR}
+
+#: Roles allowed to read a tenant's KPIs and reports: those who observe, and the client's viewers.
+REPORTS: frozenset[Role] = OBSERVE | {Role.CLIENT_VIEWER}
