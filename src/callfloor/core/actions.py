@@ -50,7 +50,12 @@ class Bridge:
 
 @dataclass(frozen=True, slots=True)
 class DialCallback:
-    """Dial the customer who asked for a callback; the agent is reserved for it."""
+    """Call back the customer who asked for it, for the agent reserved for it: their phone first.
+
+    The driver tells ``AgentAnswered`` when the agent picks up (then dials ``number``), or
+    ``OfferDeclined``, and at last ``CallbackResult``; an agent who does not pick up within the
+    queue's ring timeout is withdrawn (``CancelRing``) and the callback waits at its place again.
+    """
 
     interaction: str
     agent: str

@@ -67,7 +67,9 @@ class LogEntry:
     - ``callback_requested``: interaction, queue, ``wait_s`` (the caller hung up to be called back;
       the interaction keeps its place).
     - ``dialed``: interaction, queue, agent (a callback is being dialed for the agent); or, with
-      ``reason="outbound"`` and no queue, an agent's own call out through a trunk.
+      ``reason="outbound"`` and no queue, an agent's own call out through a trunk. A callback's
+      ``no_answer`` names the agent and no reason when the agent did not take it (the callback
+      waits again), and ``reason="callback"`` when the customer was not reached (it ends).
     - ``outbound_ended``: interaction, agent, ``talk_s`` (0 when not answered), ``reason``
       (``answered``, ``busy``, ``no_answer``, ``cancelled``, ``failed``): the end of an agent's
       own call out. Not counted in the queues' KPIs (it has no queue).

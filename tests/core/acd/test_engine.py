@@ -3,7 +3,7 @@
 import pytest
 
 from callfloor.core.acd import IllegalTransitionError, UnknownObjectError
-from callfloor.core.acd.model import AgentState, QueueProfile, Step
+from callfloor.core.acd.model import AgentState, InteractionState, QueueProfile, Step
 from callfloor.core.actions import Bridge, CancelRing, DialCallback, Hangup, Notify, Ring
 from callfloor.core.config import Channel, Strategy
 from callfloor.core.events import (
@@ -195,8 +195,76 @@ def test_failed_callback_frees_the_agent() -> None:
     h.at(0, InteractionArrived("c1", "q"))
     h.at(5, CallbackRequested("c1", "0612345678"))
     h.login(6, "a1")
+    h.at(8, AgentAnswered("c1", "a1"))  # took it: the customer's phone rings past the ring timeout
     h.at(30, CallbackResult("c1", answered=False))
     assert h.acd.agents["a1"].state is AgentState.READY and h.acd.interactions == {}
+
+
+def test_a_callback_the_agent_refuses_waits_at_its_place_for_the_next_agent() -> None:
+    h = Harness([QueueProfile("q")], [agent("a1"), agent("a2")])
+    h.at(0, InteractionArrived("c1", "q"))
+    h.at(1, InteractionArrived("c2", "q"))
+    h.at(5, CallbackRequested("c1", "+33612345678"))
+    h.login(10, "a1")
+    assert h.of(DialCallback) == [DialCallback("c1", "a1", "+33612345678")]
+    out = h.at(11, OfferDeclined("c1", "a1"))
+    assert CancelRing("c1", "a1") in out
+    a1 = h.acd.agents["a1"]
+    assert (a1.state, a1.reason, a1.missed_in_row) == (AgentState.PAUSED, "no_answer", 1)
+    assert h.acd.interactions["c1"].state is InteractionState.CALLBACK_WAITING
+    assert h.acd.position("c1") == 1  # still ahead of c2, who came after
+    h.login(20, "a2")
+    assert h.of(DialCallback)[-1] == DialCallback("c1", "a2", "+33612345678")
+    assert h.of(Ring) == []
+    h.at(22, AgentAnswered("c1", "a2"))
+    assert Bridge("c1", "a2") in h.at(40, CallbackResult("c1", answered=True))
+    steps = [(e.type, e.agent, e.reason) for e in h.log() if e.interaction == "c1"]
+    assert steps == [
+        (IE.ENQUEUED, None, None),
+        (IE.CALLBACK_REQUESTED, None, None),
+        (IE.DIALED, "a1", None),
+        (IE.NO_ANSWER, "a1", None),  # the agent's miss, not the customer's (reason "callback")
+        (IE.DIALED, "a2", None),
+        (IE.ANSWERED, "a2", "callback"),
+    ]
+
+
+def test_a_callback_that_rings_out_is_withdrawn_and_once_taken_may_ring_long() -> None:
+    q = QueueProfile("q", strategy=Strategy.ROUND_ROBIN, ring_timeout_s=15, pause_on_no_answer=False)
+    h = Harness([q], [agent("a1"), agent("a2")])
+    h.at(0, InteractionArrived("c1", "q"))
+    h.at(1, CallbackRequested("c1", "+33612345678"))
+    h.login(2, "a1")
+    out = h.advance(17)
+    assert out[0] == CancelRing("c1", "a1")
+    assert out[-1] == DialCallback("c1", "a1", "+33612345678")  # only a1 is staffed: dialed again
+    assert h.acd.agents["a1"].missed_in_row == 1
+    h.at(20, AgentAnswered("c1", "a1"))
+    assert h.acd.agents["a1"].missed_in_row == 0
+    assert h.advance(60) == []  # the customer's phone rings: no ring timeout any more
+    h.at(61, CallbackResult("c1", answered=False))
+    assert [e.reason for e in h.log() if e.type is IE.NO_ANSWER] == [None, "callback"]
+    assert h.acd.interactions == {} and h.acd.agents["a1"].state is AgentState.READY
+    h.login(62, "a2")
+    h.at(63, InteractionArrived("c2", "q"))
+    assert h.of(Ring) == [Ring("c2", "a2", Channel.CALL)]  # round robin: a1 had the callback
+
+
+def test_a_callback_is_asked_for_only_while_waiting() -> None:
+    h = Harness([QueueProfile("q")], [agent("a1")])
+    h.login(0, "a1")
+    h.at(1, InteractionArrived("c1", "q"), InteractionArrived("c2", "q"))
+    with pytest.raises(IllegalTransitionError, match="callback requested while offered"):
+        h.at(2, CallbackRequested("c1", "+33612345678"))
+    h.at(2, CallbackRequested("c2", "+33612345678"))
+    with pytest.raises(IllegalTransitionError, match="callback requested while callback_waiting"):
+        h.at(3, CallbackRequested("c2", "+33612345679"))
+    with pytest.raises(IllegalTransitionError, match="not ringing for agent a1"):
+        h.at(3, OfferDeclined("c2", "a1"))
+    h.at(4, AgentAnswered("c1", "a1"), AgentHungUp("c1"))
+    assert h.of(DialCallback) == [DialCallback("c2", "a1", "+33612345678")]
+    with pytest.raises(IllegalTransitionError, match="callback requested while dialing"):
+        h.at(5, CallbackRequested("c2", "+33612345679"))
 
 
 def test_paused_and_wrapping_agents_are_never_offered() -> None:

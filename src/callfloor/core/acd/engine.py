@@ -334,10 +334,11 @@ class Acd:
         self._schedule(now + record.queue.ring_timeout_s, "ring", record.id)
 
     def _answered(self, event: AgentAnswered, now: float) -> None:
-        record, agent = self._interaction(event.interaction), self._agent(event.agent)
-        if record.state is not IS.OFFERED or agent.id not in record.offered_to:
-            raise IllegalTransitionError(f"interaction {record.id} is not ringing for agent {agent.id}")
+        record, agent = self._ringing(event.interaction, event.agent)
         self._cancel("ring", record.id)
+        if record.state is IS.DIALING:  # the agent took the callback: the number is dialed now
+            agent.missed_in_row = 0
+            return
         for other in record.offered_to:
             if other != agent.id:
                 self._withdraw(record, self.agents[other], now)
@@ -374,10 +375,15 @@ class Acd:
         self._settle(agent, now)
         self._route_agent(agent, now)
 
-    def _declined(self, event: OfferDeclined, now: float) -> None:
-        record, agent = self._interaction(event.interaction), self._agent(event.agent)
-        if record.state is not IS.OFFERED or agent.id not in record.offered_to:
+    def _ringing(self, interaction: str, agent_id: str) -> tuple[InteractionRecord, AgentRecord]:
+        """The interaction offered to the agent, or the callback they are reserved for."""
+        record, agent = self._interaction(interaction), self._agent(agent_id)
+        if record.state not in (IS.OFFERED, IS.DIALING) or agent.id not in record.offered_to:
             raise IllegalTransitionError(f"interaction {record.id} is not ringing for agent {agent.id}")
+        return record, agent
+
+    def _declined(self, event: OfferDeclined, now: float) -> None:
+        record, agent = self._ringing(event.interaction, event.agent)
         self._missed(record, [agent], now)
 
     def _missed(self, record: InteractionRecord, agents: list[AgentRecord], now: float) -> None:
@@ -395,9 +401,9 @@ class Acd:
             elif queue.pause_on_no_answer and queue.strategy is not Strategy.RING_ALL:
                 agent.pending_pause = "no_answer"
             self._settle(agent, now)
-        if not record.offered_to:
+        if not record.offered_to:  # waits again at its place (a callback too: it is not lost)
             self._cancel("ring", record.id)
-            self._interaction_to(record, IS.WAITING)
+            self._interaction_to(record, IS.CALLBACK_WAITING if record.state is IS.DIALING else IS.WAITING)
             assert record.group is not None  # noqa: S101
             self.router.enqueue(record, record.group)
             self._route_interaction(record, now)
@@ -567,24 +573,29 @@ class Acd:
 
     def _callback_requested(self, event: CallbackRequested, now: float) -> None:
         record = self._interaction(event.interaction)
-        check_interaction(record.id, record.state, IS.CALLBACK_WAITING)
+        if record.state is not IS.WAITING:  # not while ringing, nor a callback asked for twice
+            raise IllegalTransitionError(f"interaction {record.id}: callback requested while {record.state}")
         record.callback_number = event.number
         self._cancel("max_wait", record.id)
         self._interaction_to(record, IS.CALLBACK_WAITING)
         self._log(now, InteractionEventType.CALLBACK_REQUESTED, record, wait_s=now - record.first_enqueued_at)
 
     def _dial_callback(self, record: InteractionRecord, agent: AgentRecord, now: float) -> None:
+        """The agent's phone rings first: unanswered within the ring timeout, the callback waits again."""
         self._interaction_to(record, IS.DIALING)
         record.offered_to = [agent.id]
         agent.pending_offer = record.id
+        agent.last_offer[record.queue.name] = now
         self._agent_to(agent, S.RESERVED, now)
         self._log(now, InteractionEventType.DIALED, record, agent=agent.id)
         self._out.append(DialCallback(record.id, agent.id, record.callback_number or ""))
+        self._schedule(now + record.queue.ring_timeout_s, "ring", record.id)
 
     def _callback_result(self, event: CallbackResult, now: float) -> None:
         record = self._interaction(event.interaction)
         if record.state is not IS.DIALING:
             raise IllegalTransitionError(f"interaction {record.id}: callback result while {record.state}")
+        self._cancel("ring", record.id)
         agent = self.agents[record.offered_to[0]]
         agent.pending_offer = None
         if event.answered:

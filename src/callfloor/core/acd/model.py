@@ -55,7 +55,8 @@ INTERACTION_TRANSITIONS: Final[Mapping[InteractionState, frozenset[InteractionSt
     I.OFFERED: frozenset({I.CONNECTED, I.WAITING, I.ENDED}),
     # Transferred by its agent: to a queue (waiting) or to another agent (offered).
     I.CALLBACK_WAITING: frozenset({I.DIALING, I.ENDED}),
-    I.DIALING: frozenset({I.CONNECTED, I.ENDED}),
+    # The reserved agent did not take the callback (refused, rang out): it waits at its place again.
+    I.DIALING: frozenset({I.CONNECTED, I.ENDED, I.CALLBACK_WAITING}),
     I.CONNECTED: frozenset({I.ENDED, I.WAITING, I.OFFERED}),
     I.ENDED: frozenset(),
 }

@@ -45,7 +45,7 @@ from collections.abc import Callable, Coroutine, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from callfloor.core.acd import AcdError
 from callfloor.core.acd.model import AgentState
@@ -100,10 +100,14 @@ from callfloor.server.media.session import RtpSession
 from callfloor.server.recordings import RecordingPolicy, RecordingStore
 from callfloor.server.sip.directory import Route
 
+if TYPE_CHECKING:
+    from callfloor.server.sip.callbacks import Callbacks
+
 log = logging.getLogger(__name__)
 SDP = "application/sdp"
 CONSULT = "consult"  # the floor's pause reason for a consulted agent
 OBJECT_KEY = "9"  # the key the recording notice tells callers to press to object
+CONFIRMATION_MAX_S = 20.0  # a caller to be called back is hung up by then, should the prompt be cut
 
 
 class CallControlError(Exception):
@@ -162,6 +166,7 @@ class Call:
     number: str | None = None  # the caller's, as the network gave it (caller_number)
     screen_pop: ScreenPop | None = None  # for the agent desktop, once built (at the first ring)
     popping: bool = False  # the screen pop is being built
+    callback: str | None = None  # the number to call back (E.164): the leg's end is no abandon
 
     @property
     def state(self) -> str:
@@ -178,6 +183,8 @@ class Call:
             return "ringing"
         if self.ivr is not None and not self.ivr.done:
             return "ivr"
+        if self.callback is not None:
+            return "callback"
         return "queued" if self.enqueued else "prompt"
 
     @property
@@ -401,6 +408,24 @@ def new_tag() -> str:
     return secrets.token_hex(6)
 
 
+def agent_invite(
+    endpoint: Signalling, binding: BindingLike, agent: str, rtp: RtpSession, *, display: str, host: str
+) -> Request:
+    """Our INVITE to an agent's registered phone, offering ``rtp`` on ``host``, ``display`` shown as
+    the caller; not sent yet (it goes to ``target(binding)``)."""
+    sdp = offer(local_address=host, local_port=rtp.local_port, session_id=int(time.time()), session_version=1)
+    invite = Request(method="INVITE", uri=binding.contact, body=sdp.to_bytes())
+    invite.headers.add("Via", endpoint.via(target(binding)))
+    invite.headers.add("Max-Forwards", "70")
+    invite.headers.add("From", f'"{display}" <sip:{display}@{endpoint.host()}>;tag={new_tag()}')
+    invite.headers.add("To", f"<sip:{agent}@{endpoint.host()}>")
+    invite.headers.add("Call-ID", f"{secrets.token_hex(10)}@callfloor")
+    invite.headers.add("CSeq", "1 INVITE")
+    invite.headers.add("Contact", endpoint.contact())
+    invite.headers.add("Content-Type", SDP)
+    return invite
+
+
 class CallManager:
     """Every call of the process."""
 
@@ -425,6 +450,7 @@ class CallManager:
         self.rtp_timeout_s = 60.0
         self._sweep: asyncio.TimerHandle | None = None
         self._heard: dict[str, tuple[int, int, float]] = {}  # call -> (stats id, packets, since)
+        self.callbacks: Callbacks | None = None  # who calls back callers who asked (set by the endpoint)
 
     # -- the caller's leg ----------------------------------------------------------------------
 
@@ -630,6 +656,49 @@ class CallManager:
         call.enqueued = True
         self.endpoint.floor(call.tenant_id).handle(InteractionArrived(call.id, call.queue))
 
+    def request_callback(self, call: Call, number: str, *, confirm: bool = True) -> str:
+        """The waiting caller asked to be called back at ``number`` (as keyed in, or E.164); its
+        E.164 form. They keep their place: the floor is told, then we hang up, which is no abandon;
+        at their turn :class:`~callfloor.server.sip.callbacks.Callbacks` calls them back.
+
+        With ``confirm`` the caller hears ``callback_confirmed`` first; without, the caller of this
+        method has played it, and we hang up on the next turn of the loop (so that it may also be
+        called as the caller's own BYE is handled: the floor then sees no abandon either).
+        :class:`CallControlError`, nothing changed, when the caller is not waiting in a queue (409
+        ``not_waiting``: in the welcome or the IVR, rung to an agent, called back already…), when
+        ``number`` is no public number (422 ``callback_number``), or without callbacks here (503).
+        """
+        if call.over or not call.enqueued or call.callback is not None:
+            raise CallControlError(
+                409,
+                "not_waiting",
+                "L'appelant n'attend pas dans une file.",
+                "The caller is not waiting in a queue.",
+            )
+        if self.callbacks is None:
+            raise CallControlError(
+                503, "no_callbacks", "Les rappels ne sont pas assurés ici.", "Callbacks are not done here."
+            )
+        call.callback = self.callbacks.request(call.tenant_id, call.id, number)
+        if confirm:
+            call.player.play(
+                [self._prompt(call, "callback_confirmed")], on_done=lambda: self._leave_soon(call)
+            )
+            asyncio.get_running_loop().call_later(CONFIRMATION_MAX_S, self._leave, call)  # were it cut
+        else:
+            call.player.stop()
+            self._leave_soon(call)
+        return call.callback
+
+    def _leave_soon(self, call: Call) -> None:
+        """Hang up on the loop's next turn (a player may report a prompt's end from ``play()``)."""
+        asyncio.get_running_loop().call_soon(self._leave, call)
+
+    def _leave(self, call: Call) -> None:
+        """Hang up a caller who is to be called back (no abandon: see :meth:`_hung_up`)."""
+        if not call.over:
+            self._hung_up(call, "caller", bye=True)
+
     def in_dialog(self, request: Request, key: Key | None) -> bool:
         """BYE, ACK, re-INVITE, INFO, REFER in one of our calls; False when the request is not ours."""
         found = self._by_call_id.get(request.call_id)
@@ -686,7 +755,9 @@ class CallManager:
                 self._ivr_input(call, lambda ivr, now: ivr.caller_hung_up(now))
             if call.agent_leg is not None and call.agent_leg.answered:
                 self._bye(call.agent_leg)
-            if call.enqueued:  # hanging up during the welcome prompt concerns nobody on the floor
+            # Hanging up during the welcome prompt concerns nobody on the floor, nor does the
+            # leg of a caller who waits to be called back.
+            if call.enqueued and call.callback is None:
                 floor.handle(CallerHungUp(call.id))
         else:
             self._bye(call.caller)
@@ -725,6 +796,8 @@ class CallManager:
         call = self.calls.get(getattr(action, "interaction", "") or "")
         if isinstance(action, Notify):
             log.info("tenant %s: %s", tenant_id, action)
+        elif self.callbacks is not None and self.callbacks.execute(tenant_id, action):
+            return  # a callback's: its legs are not the caller's first call
         elif call is None:
             log.info("tenant %s: %s for a call that has ended", tenant_id, action)
         elif isinstance(action, Ring):
@@ -773,19 +846,9 @@ class CallManager:
         if call.over:
             rtp.close()
             return None
-        sdp = offer(local_address=self.media_host, local_port=rtp.local_port, session_id=int(time.time()),
-                    session_version=1)  # fmt: skip
-        invite = Request(method="INVITE", uri=binding.contact, body=sdp.to_bytes())
         caller = call.caller.invite.from_() if call.caller.invite else None
         display = caller.uri.user if caller and caller.uri.user else "callfloor"
-        invite.headers.add("Via", self.endpoint.via(target(binding)))
-        invite.headers.add("Max-Forwards", "70")
-        invite.headers.add("From", f'"{display}" <sip:{display}@{self.endpoint.host()}>;tag={new_tag()}')
-        invite.headers.add("To", f"<sip:{agent}@{self.endpoint.host()}>")
-        invite.headers.add("Call-ID", f"{secrets.token_hex(10)}@callfloor")
-        invite.headers.add("CSeq", "1 INVITE")
-        invite.headers.add("Contact", self.endpoint.contact())
-        invite.headers.add("Content-Type", SDP)
+        invite = agent_invite(self.endpoint, binding, agent, rtp, display=display, host=self.media_host)
         leg = Leg(target(binding), rtp, invite=invite, agent=agent)
         self._by_call_id[invite.call_id] = (call, side)
         call.call_ids.append(invite.call_id)

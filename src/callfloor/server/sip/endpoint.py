@@ -41,6 +41,7 @@ from callfloor.core.sip.responses import REASONS, make_response
 from callfloor.core.sip.uri import parse_uri
 from callfloor.server.floors import LiveFloor
 from callfloor.server.media.ports import PortAllocator
+from callfloor.server.sip.callbacks import Callbacks
 from callfloor.server.sip.calls import CallManager, reliable
 from callfloor.server.sip.directory import Directory, SipTenant
 from callfloor.server.sip.outbound import Dialing, OutboundCalls
@@ -83,6 +84,7 @@ class SipEndpoint:
         self.local: tuple[str, int] = ("127.0.0.1", 5060)
         self.calls = CallManager(self, ports or PortAllocator(), self.local[0])
         self.outbound = OutboundCalls(self, self.calls.ports, self.local[0])
+        self.calls.callbacks = self.callbacks = Callbacks(self, self.calls.ports, self.local[0])
         self.trunks = Trunks(self._send_new, lambda: self.local)
         self.load_trunks: Callable[[], Sequence[TrunkConfig]] | None = None  # from the database
         self.send: Sender = lambda _data, _peer: None
@@ -94,7 +96,7 @@ class SipEndpoint:
     def bound(self, host: str, port: int) -> None:
         """Where the transports listen: used in our Via and Contact headers and SDP."""
         self.local = (host, port)
-        self.calls.media_host = self.outbound.media_host = host
+        self.calls.media_host = self.outbound.media_host = self.callbacks.media_host = host
         self.calls.loop = asyncio.get_running_loop()
 
     def receive(self, data: bytes, peer: Hashable, reliable: bool, now: float) -> None:
@@ -234,10 +236,16 @@ class SipEndpoint:
                 self._request(event, now)
             elif isinstance(event, IncomingResponse):
                 response, key = event.response, event.key
-                if not (self.outbound.response(response, key) or self.calls.agent_response(response, key)):
+                if not (
+                    self.outbound.response(response, key)
+                    or self.callbacks.response(response)
+                    or self.calls.agent_response(response, key)
+                ):
                     self.trunks.on_response(response, key, now)
             elif isinstance(event, TransactionTimeout) and not (
-                self.trunks.on_timeout(event.key, now) or self.outbound.timeout(event.key)
+                self.trunks.on_timeout(event.key, now)
+                or self.outbound.timeout(event.key)
+                or self.callbacks.timeout(event.key)
             ):
                 self.calls.agent_timeout(event.key)
 
@@ -248,10 +256,10 @@ class SipEndpoint:
     def _request(self, event: IncomingRequest, now: float) -> None:
         request, key = event.request, event.key
         if key is None:  # an ACK to one of our 2xx
-            self.calls.in_dialog(request, None) or self.outbound.in_dialog(request, None)
+            self._in_dialog(request, None)
             return
         if request.to().tag is not None:
-            if not (self.calls.in_dialog(request, key) or self.outbound.in_dialog(request, key)):
+            if not self._in_dialog(request, key):
                 self.respond(key, make_response(request, 481))
             return
         if request.method == "INVITE":
@@ -275,6 +283,14 @@ class SipEndpoint:
             response = make_response(request, 501)
             response.headers.add("Allow", ALLOW)
             self.respond(key, response)
+
+    def _in_dialog(self, request: Request, key: Key | None) -> bool:
+        """A request in one of our dialogs: a call's, an outbound call's, a callback's."""
+        return (
+            self.calls.in_dialog(request, key)
+            or self.outbound.in_dialog(request, key)
+            or self.callbacks.in_dialog(request, key)
+        )
 
     def _invite(self, request: Request, key: Key, peer: Hashable, now: float) -> None:
         """A call to one of the tenants' numbers, or an agent's call out through their tenant's trunk.

@@ -110,7 +110,65 @@ class OutboundCall:
     @property
     def trunk_peer(self) -> Hashable:
         """Where the trunk's requests go."""
-        return (self.trunk.transport, self.trunk.host, self.trunk.port)
+        return trunk_peer(self.trunk)
+
+
+def trunk_peer(trunk: TrunkConfig) -> Hashable:
+    """Where a trunk's requests go."""
+    return (trunk.transport, trunk.host, trunk.port)
+
+
+def trunk_invite(
+    endpoint: Signalling, trunk: TrunkConfig, number: str, rtp: RtpSession, host: str
+) -> Request:
+    """Our INVITE to ``number`` (prefix, E.164) through ``trunk``, offering ``rtp`` on ``host``; not sent."""
+    sdp = offer(local_address=host, local_port=rtp.local_port, session_id=int(time.time()), session_version=1)
+    shown = trunk.caller_id or trunk.username or "anonymous"
+    invite = Request(method="INVITE", uri=f"sip:{number}@{trunk.host}:{trunk.port}", body=sdp.to_bytes())
+    headers = invite.headers
+    headers.add("Via", endpoint.via(trunk_peer(trunk)))
+    headers.add("Max-Forwards", "70")
+    headers.add("From", f"<sip:{shown}@{trunk.host}>;tag={new_tag()}")
+    headers.add("To", f"<sip:{number}@{trunk.host}>")
+    headers.add("Call-ID", f"{secrets.token_hex(10)}@callfloor")
+    headers.add("CSeq", "1 INVITE")
+    headers.add("Contact", endpoint.contact())
+    headers.add("Content-Type", SDP)
+    return invite
+
+
+class TrunkAuthError(Exception):
+    """A trunk's digest challenge we cannot answer; ``reason`` goes with the 503 it becomes."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def answer_challenge(
+    endpoint: Signalling, trunk: TrunkConfig, previous: Request, challenge: Response
+) -> Request:
+    """``previous`` again with the trunk's credentials (RFC 3261 §22.2), new CSeq and branch; not sent.
+
+    :class:`TrunkAuthError` when the trunk has no credentials or the challenge cannot be answered.
+    """
+    header = "WWW-Authenticate" if challenge.status == 401 else "Proxy-Authenticate"
+    if trunk.username is None or trunk.password is None:
+        raise TrunkAuthError("Service Unavailable: the trunk asks for credentials")
+    try:
+        value = authorization(
+            challenge.headers.values(header), "INVITE", previous.uri, trunk.username, trunk.password,
+            cnonce=secrets.token_hex(8),
+        )  # fmt: skip
+    except DigestParseError:
+        raise TrunkAuthError("Service Unavailable: the trunk's challenge cannot be answered") from None
+    invite = Request(method="INVITE", uri=previous.uri, body=previous.body)
+    for name in ("Max-Forwards", "From", "To", "Call-ID", "Contact", "Content-Type"):
+        invite.headers.add(name, previous.headers.get(name) or "")
+    invite.headers.add("Via", endpoint.via(trunk_peer(trunk)))
+    invite.headers.add("CSeq", f"{previous.cseq().number + 1} INVITE")
+    invite.headers.add("Authorization" if challenge.status == 401 else "Proxy-Authorization", value)
+    return invite
 
 
 class OutboundCalls:
@@ -156,7 +214,7 @@ class OutboundCalls:
             return
         call = OutboundCall(
             tenant_id, agent, number, trunk, request, key, peer, agent_rtp, ours.to_bytes(), trunk_rtp,
-            self._invite(trunk, number, trunk_rtp),
+            trunk_invite(self.endpoint, trunk, number, trunk_rtp, self.media_host),
         )  # fmt: skip
         dialed = number.removeprefix(trunk.prefix)  # E.164, as the endpoint normalised it
         start = InteractionStart(call.interaction, time.time(), direction="outbound", number=dialed)
@@ -168,22 +226,6 @@ class OutboundCalls:
         self._by_agent_key[key] = call
         call.trunk_key = self.endpoint.send_request(call.trunk_invite, call.trunk_peer)
         log.info("outbound call: agent %s dials %s through trunk %s", agent, number, trunk.name)
-
-    def _invite(self, trunk: TrunkConfig, number: str, rtp: RtpSession) -> Request:
-        sdp = offer(local_address=self.media_host, local_port=rtp.local_port, session_id=int(time.time()),
-                    session_version=1)  # fmt: skip
-        shown = trunk.caller_id or trunk.username or "anonymous"
-        invite = Request(method="INVITE", uri=f"sip:{number}@{trunk.host}:{trunk.port}", body=sdp.to_bytes())
-        headers = invite.headers
-        headers.add("Via", self.endpoint.via((trunk.transport, trunk.host, trunk.port)))
-        headers.add("Max-Forwards", "70")
-        headers.add("From", f"<sip:{shown}@{trunk.host}>;tag={new_tag()}")
-        headers.add("To", f"<sip:{number}@{trunk.host}>")
-        headers.add("Call-ID", f"{secrets.token_hex(10)}@callfloor")
-        headers.add("CSeq", "1 INVITE")
-        headers.add("Contact", self.endpoint.contact())
-        headers.add("Content-Type", SDP)
-        return invite
 
     def cancel(self, key: Key) -> bool:
         """The agent CANCELled their INVITE (RFC 3261 §9.2): 487 to them, CANCEL to the trunk."""
@@ -242,27 +284,12 @@ class OutboundCalls:
         self.endpoint.respond(call.agent_key, ringing)
 
     def _authenticate(self, call: OutboundCall, challenge: Response) -> None:
-        """Send the INVITE again with the trunk's credentials (RFC 3261 §22.2), new CSeq and branch."""
-        trunk = call.trunk
-        header = "WWW-Authenticate" if challenge.status == 401 else "Proxy-Authenticate"
-        if trunk.username is None or trunk.password is None:
-            self._refused(call, 503, "Service Unavailable: the trunk asks for credentials")
-            return
+        """Send the INVITE again with the trunk's credentials, once."""
         try:
-            value = authorization(
-                challenge.headers.values(header), "INVITE", call.trunk_invite.uri, trunk.username,
-                trunk.password, cnonce=secrets.token_hex(8),
-            )  # fmt: skip
-        except DigestParseError:
-            self._refused(call, 503, "Service Unavailable: the trunk's challenge cannot be answered")
+            invite = answer_challenge(self.endpoint, call.trunk, call.trunk_invite, challenge)
+        except TrunkAuthError as exc:
+            self._refused(call, 503, exc.reason)
             return
-        previous = call.trunk_invite
-        invite = Request(method="INVITE", uri=previous.uri, body=previous.body)
-        for name in ("Max-Forwards", "From", "To", "Call-ID", "Contact", "Content-Type"):
-            invite.headers.add(name, previous.headers.get(name) or "")
-        invite.headers.add("Via", self.endpoint.via(call.trunk_peer))
-        invite.headers.add("CSeq", f"{previous.cseq().number + 1} INVITE")
-        invite.headers.add("Authorization" if challenge.status == 401 else "Proxy-Authorization", value)
         call.trunk_invite, call.authenticated = invite, True
         call.trunk_key = self.endpoint.send_request(invite, call.trunk_peer)
 
