@@ -97,6 +97,15 @@ def test_the_server_s_queue_and_agent_win_over_the_record(two: Two) -> None:
     assert (stored.queue, stored.agent) == ("sav", "1005")
 
 
+def test_an_overlong_queue_or_agent_is_refused(two: Two) -> None:
+    surveys = SurveyAnswers(two.session, two.acme.tenant_id)
+    for given in ({"queue": "q" * 65}, {"agent": "1" * 17}):
+        with pytest.raises(SurveyError) as info:
+            surveys.record("c1", answers(5), at=T0, **given)
+        assert info.value.field == next(iter(given))
+    assert surveys.scope.survey_answers.list() == []
+
+
 @pytest.mark.parametrize(
     ("interaction", "keyed", "at", "field"),
     [

@@ -148,9 +148,14 @@ class CsatReport:
     definitions: dict[str, str] = field(default_factory=lambda: dict(DEFINITIONS))
 
 
-def _refuse_bad(interaction_id: str, answers: Sequence[KeyedAnswer], at: datetime) -> None:
+def _refuse_bad(
+    interaction_id: str, answers: Sequence[KeyedAnswer], at: datetime, *where: str | None
+) -> None:
     if not interaction_id or len(interaction_id) > 36:
         raise SurveyError.of_field("interaction_id", "1 to 36 characters", "de 1 à 36 caractères")
+    for name, value, longest in (("queue", where[0], 64), ("agent", where[1], 16)):
+        if value is not None and len(value) > longest:
+            raise SurveyError.of_field(name, f"{longest} characters at most", f"{longest} caractères au plus")
     if at.tzinfo is None or at.utcoffset() is None:
         raise SurveyError.of_field("at", "a time zone is required", "un fuseau horaire est requis")
     for answer in answers:
@@ -189,7 +194,7 @@ class SurveyAnswers:
         contact. An answer to a question already answered replaces it: the last word counts.
         """
         given = list(answers)
-        _refuse_bad(interaction_id, given, at)
+        _refuse_bad(interaction_id, given, at, queue, agent)
         record = self.scope.interactions.by_interaction_id(interaction_id)
         stored = {(a.survey, a.question): a for a in self.scope.survey_answers.of_interaction(interaction_id)}
         written: dict[tuple[str, str], SurveyAnswer] = {}

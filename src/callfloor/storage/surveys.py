@@ -2,10 +2,11 @@
 
 After the agent hangs up, a queue may send the caller to an IVR flow whose ``survey`` node asks
 a few DTMF questions; each answer is one row here: the interaction it follows, the survey and
-question it answers, and the digits as an integer. Queue and agent are copied from the
-interaction, by name and extension as the interaction record keeps them, so the CSAT of a
-queue or an agent is one indexed read of the period, and outlives configuration changes. The
-contact goes null when it is deleted; the answer, no longer personal, stays in the figures.
+question it answers, and the digits as an integer. Queue and agent are copied with it (from
+the live call, or its interaction record), by name and extension as that record keeps them, so
+the CSAT of a queue or an agent is one indexed read of the period, and outlives configuration
+changes. The contact goes null when it is deleted; the answer, no longer personal, stays in the
+figures.
 
 One answer per question of a survey per interaction: keying the survey again replaces it.
 """
