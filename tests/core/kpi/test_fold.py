@@ -378,3 +378,46 @@ def test_a_callback_counts_once_for_the_caller_and_once_for_the_agent() -> None:
     assert (totals.offered, totals.answered, totals.callbacks_requested, totals.asa_s) == (1, 0, 1, None)
     assert totals.aht_s == 100
     assert fold.per_agent(500)["ann"].answered == 1
+
+
+@pytest.mark.parametrize("then", ["answered", "abandoned"])
+def test_a_transfer_straight_to_an_agent_is_no_queues_offer(then: str) -> None:
+    fold = KpiFold(KpiSettings())
+    fold.extend(
+        [
+            enqueued(0, "i1", "a"),
+            answered(10, "i1", "a", "ann", wait_s=10),
+            LogEntry(70, E.TRANSFERRED, "i1", "a", "ann", wait_s=10, reason="agent"),
+            LogEntry(70, E.COMPLETED, "i1", "a", "ann", talk_s=60, wrap_s=0, reason="transfer"),
+        ]
+    )
+    if then == "answered":
+        fold.extend(
+            [
+                LogEntry(75, E.ANSWERED, "i1", "a", "bob", wait_s=5, reason="transfer"),
+                completed(175, "i1", "a", "bob", talk_s=100, wrap_s=0),
+            ]
+        )
+    else:
+        fold.add(LogEntry(80, E.ABANDONED, "i1", "a", wait_s=10, reason="transfer"))
+    queue = fold.per_queue(200)["a"]
+    assert (queue.offered, queue.answered, queue.abandoned) == (1, 1, 0)
+    agents = fold.per_agent(200)
+    assert agents["ann"].answered == 1
+    assert ("bob" in agents and agents["bob"].answered) == (1 if then == "answered" else False)
+
+
+def test_a_transfer_to_a_queue_is_that_queues_offer() -> None:
+    fold = KpiFold(KpiSettings())
+    fold.extend(
+        [
+            enqueued(0, "i1", "a"),
+            answered(10, "i1", "a", "ann", wait_s=10),
+            LogEntry(70, E.TRANSFERRED, "i1", "a", "ann", wait_s=10, reason="agent"),
+            enqueued(70, "i1", "b", reason="transfer"),
+            LogEntry(80, E.ANSWERED, "i1", "b", "bob", wait_s=10, reason="transfer"),
+        ]
+    )
+    per_queue = fold.per_queue(100)
+    assert (per_queue["b"].offered, per_queue["b"].answered) == (1, 1)
+    assert (fold.totals(100).offered, fold.totals(100).answered) == (1, 1)

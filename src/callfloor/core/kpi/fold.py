@@ -12,6 +12,9 @@ The fold follows the counting rules of the LogEntry contract (core/log.py):
 - ``answered``, ``abandoned``, ``callback_requested`` and ``transferred`` (overflow) count in the
   queue where they happen, judged with that queue's settings; so do the totals, which is why a
   totals' threshold is printed only when every queue in it shares one.
+- A transfer straight to an agent (``transferred`` reason ``"agent"`` with no ``enqueued`` after
+  it) is no queue's offer: its ``answered`` counts for the agent only, and an abandon while the
+  transferee's phone rings counts nowhere, so that a queue never answers more than it was offered.
 - An interaction's figures belong to the interval in which it was *first* enqueued (a call that
   waits across 10:15 is a 10:00 call), that is ``at - wait_s`` for entries that carry a wait.
 - Entries about interactions first enqueued before ``since`` are left out (the simulator's
@@ -42,6 +45,7 @@ from callfloor.core.log import AgentEventType, InteractionEventType, LogEntry
 OVERFLOW: Final = "overflow"
 CALLBACK: Final = "callback"
 TRANSFER: Final = "transfer"
+AGENT: Final = "agent"  # reason of the ``transferred`` entry of an agent's transfer (to a queue or an agent)
 
 _T = TypeVar("_T")
 
@@ -76,6 +80,7 @@ class KpiFold:
     def __init__(self, settings: KpiSettings | None = None) -> None:
         self.settings = settings or KpiSettings()
         self._first_enqueued: dict[str, float] = {}
+        self._to_agent: set[str] = set()  # handed over by an agent and not enqueued since
         self._totals = Tally()
         self._queues: dict[str, Tally] = {}
         self._intervals: dict[int, Tally] = {}
@@ -156,6 +161,7 @@ class KpiFold:
         interaction = _required(entry.interaction, entry, "interaction")
         queue = _required(entry.queue, entry, "queue")
         again = entry.reason in {OVERFLOW, TRANSFER}  # counted as offered before
+        self._to_agent.discard(interaction)  # a transfer to a queue: offered there
         first = self._first_enqueued.get(interaction)
         if first is None:
             first = entry.at
@@ -172,6 +178,9 @@ class KpiFold:
         if entry.reason == CALLBACK:  # the caller's outcome was counted at callback_requested
             self._agent_tally(agent).answered += 1
             return
+        if entry.reason == TRANSFER and _required(entry.interaction, entry, "interaction") in self._to_agent:
+            self._agent_tally(agent).answered += 1  # straight to the agent: no queue offered it
+            return
         wait_s, tallies = self._waited(entry, totals=entry.reason != TRANSFER)
         settings = self.settings.for_queue(_required(entry.queue, entry, "queue"))
         for tally in tallies:
@@ -180,6 +189,11 @@ class KpiFold:
             self._agent_tally(agent).answered += 1
 
     def _on_abandoned(self, entry: LogEntry) -> None:
+        interaction = _required(entry.interaction, entry, "interaction")
+        if entry.reason == TRANSFER and interaction in self._to_agent:
+            self._to_agent.discard(interaction)
+            self._first_enqueued.pop(interaction, None)
+            return
         wait_s, tallies = self._waited(entry, totals=entry.reason != TRANSFER)
         settings = self.settings.for_queue(_required(entry.queue, entry, "queue"))
         for tally in tallies:
@@ -191,6 +205,8 @@ class KpiFold:
             tally.callbacks_requested += 1
 
     def _on_transferred(self, entry: LogEntry) -> None:
+        if entry.reason == AGENT:
+            self._to_agent.add(_required(entry.interaction, entry, "interaction"))
         if entry.reason != OVERFLOW:
             return  # an agent's transfer is no inbound figure (yet): the offer was counted once
         for tally in self._waited(entry)[1]:
@@ -205,6 +221,7 @@ class KpiFold:
             first = self._first_enqueued.get(interaction)
         else:
             first = self._first_enqueued.pop(interaction, None)  # its last entry: memory stays bounded
+            self._to_agent.discard(interaction)
         if first is None or first < self.settings.since:
             return  # enqueued before this fold's log began, or during the warm-up
         for tally in self._tallies(first, queue, totals=True):
