@@ -367,13 +367,16 @@ def core_flow(spec: IvrFlowSpec) -> Flow:
 
 def queue_names(spec: IvrFlowSpec) -> set[str]:
     """The queues a flow sends calls (or messages) to."""
-    return {name for n in spec.nodes.values() if (name := _queue_of(n)) is not None}
+    return {found[1] for n in spec.nodes.values() if (found := queue_of(n)) is not None}
 
 
-def _queue_of(spec: AnyNodeSpec) -> str | None:
-    if isinstance(spec, QueueNodeSpec | VoicemailSpec):
-        return spec.queue
-    return spec.target if isinstance(spec, TransferSpec) and spec.to is TransferKind.QUEUE else None
+def queue_of(spec: AnyNodeSpec) -> tuple[str, str] | None:
+    """The queue a node sends calls or messages to, with the field that names it."""
+    if isinstance(spec, QueueNodeSpec | VoicemailSpec) and spec.queue is not None:
+        return "queue", spec.queue
+    return (
+        ("target", spec.target) if isinstance(spec, TransferSpec) and spec.to is TransferKind.QUEUE else None
+    )
 
 
 def definition(spec: IvrFlowSpec) -> dict[str, Any]:

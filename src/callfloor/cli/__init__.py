@@ -1,14 +1,14 @@
 """The ``callfloor`` command: up, serve, migrate, import, export, user add, staff, simulate,
-recordings purge, crm import, crm export.
+recordings purge, crm import, crm export, ivr check, ivr walk.
 
 Each command parses its options, calls into the packages and prints; no logic of its own.
 One module per family of commands; importing them registers them on :data:`app`.
 """
 
-from callfloor.cli import center, crm, recordings, simulate, staff
+from callfloor.cli import center, crm, ivr, recordings, simulate, staff
 from callfloor.cli.base import app
 
-__all__ = ["app", "center", "crm", "main", "recordings", "simulate", "staff"]
+__all__ = ["app", "center", "crm", "ivr", "main", "recordings", "simulate", "staff"]
 
 
 def main() -> None:

@@ -1,5 +1,6 @@
 """A caller's walk through a flow, with plain values: keys, ends of prompts, deadlines."""
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import pytest
@@ -18,6 +19,7 @@ from callfloor.core.ivr.flow import (
     Language,
     Lookup,
     Menu,
+    Node,
     Play,
     Question,
     Queue,
@@ -42,7 +44,7 @@ from callfloor.core.ivr.session import (
     SurveyAnswer,
     TransferCall,
 )
-from callfloor.core.ivr.variables import Comparison, Rule
+from callfloor.core.ivr.variables import Comparison, Rule, Value
 from callfloor.core.ivr.waiting import WaitOptions
 from callfloor.core.log import InteractionEventType, LogEntry
 from callfloor.core.schedule.config import parse_schedule
@@ -214,7 +216,7 @@ def at(text: str) -> float:
 
 
 TUESDAY = at("2026-12-22T10:00+01:00")
-HOURS = {
+HOURS: dict[str, Node] = {
     "hours": Hours("open", "closed", "holiday"),
     "open": Queue("ventes"),
     "closed": Hangup(("closed",)),
@@ -245,12 +247,12 @@ def test_an_hours_node_goes_by_the_tenants_schedule_and_says_why_it_is_closed(
 
 
 def test_a_holiday_goes_to_closed_without_a_holiday_node_and_a_node_may_have_its_own_schedule() -> None:
-    nodes = {**HOURS, "hours": Hours("open", "closed")}
+    nodes: dict[str, Node] = {**HOURS, "hours": Hours("open", "closed")}
     ivr = IvrSession(Flow.checked("h", "hours", nodes), "fr", schedule=PARIS)
     ivr.start(at("2026-12-25T10:00+01:00"))
     assert ivr.trail[-1] == "closed"
     # 26 December is la Saint-Étienne in Alsace-Moselle only: the node's schedule overrides the tenant's.
-    alsace = {**HOURS, "hours": Hours("open", "closed", "holiday", ALSACE)}
+    alsace: dict[str, Node] = {**HOURS, "hours": Hours("open", "closed", "holiday", ALSACE)}
     saint_etienne = at("2025-12-26T10:00+01:00")
     ivr = IvrSession(Flow.checked("h", "hours", alsace), "fr")  # no tenant schedule needed
     ivr.start(saint_etienne)
@@ -363,7 +365,7 @@ def test_a_key_during_a_collects_prompt_stops_it_and_starts_the_entry() -> None:
 
 
 def test_a_condition_takes_the_first_rule_that_matches_else_its_default() -> None:
-    nodes = {
+    nodes: dict[str, Node] = {
         "route": Condition(
             (
                 Rule("vip", Comparison.EQUALS, True, "vip"),
@@ -378,7 +380,7 @@ def test_a_condition_takes_the_first_rule_that_matches_else_its_default() -> Non
         "other": Queue("accueil"),
     }
     flow = Flow.checked("c", "route", nodes)
-    cases = [
+    cases: list[tuple[dict[str, Value], str]] = [
         ({"vip": True, "order": "60000"}, "vip"),
         ({"vip": False, "order": "60000"}, "big"),
         ({"order": "00042"}, "other"),
@@ -404,7 +406,7 @@ def test_a_lookup_asks_the_driver_then_sets_the_contacts_variables_and_priority(
     assert ivr.start(0.0) == [LookupCaller("+33612345678")]  # normalised with phonenumbers
     assert ivr.state is State.LOOKUP and ivr.next_deadline() == 3.0
     assert ivr.digit("1", 0.5) == []  # kept for a question to come
-    found = {
+    found: dict[str, Value] = {
         "id": "c-42",
         "name": "Jeanne Martin",
         "vip": True,
@@ -645,7 +647,7 @@ def drive(ivr: IvrSession, kind: str, key: str, now: float, queued: bool) -> lis
     return ivr.on_deadline(max(now, ivr.next_deadline() or now))
 
 
-def came_from(left: list[IvrAction]) -> str | None:
+def came_from(left: Sequence[IvrAction]) -> str | None:
     """The queue a resumed call's record names: the last it left for, if it left for one."""
     last = left[-1] if left else None
     if isinstance(last, EnterQueue):
