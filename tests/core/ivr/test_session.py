@@ -262,9 +262,16 @@ def test_a_holiday_goes_to_closed_without_a_holiday_node_and_a_node_may_have_its
     assert ivr.trail[-1] == "open"
 
 
-def test_a_flow_that_checks_the_hours_needs_a_schedule_before_the_call() -> None:
+def test_a_flow_that_checks_the_hours_without_a_schedule_stops_there_with_a_flow_error() -> None:
+    flow = Flow.checked("h", "hello", {"hello": Play(("welcome",), "hours"), **HOURS})
+    assert flow.needs_schedule() == ["hours"]  # what a driver checks before it answers
+    ivr = IvrSession(flow, "fr")
+    ivr.start(0.0)
     with pytest.raises(FlowError, match="node 'hours', schedule: checks the hours, but no schedule given"):
-        IvrSession(Flow.checked("h", "hours", HOURS), "fr")
+        ivr.prompt_done(2.0)
+    assert ivr.done
+    with pytest.raises(IllegalInput):
+        ivr.digit("1", 3.0)
 
 
 ORDER = Flow.checked(

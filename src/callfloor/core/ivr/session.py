@@ -142,14 +142,10 @@ class IvrSession:
     ) -> None:
         """``interaction`` names the call in its log entry; ``schedule`` is the tenant's hours.
 
-        A flow with an ``hours`` node of no schedule of its own needs ``schedule``:
-        :class:`FlowError` otherwise, before the call is answered rather than during it.
+        A flow with an ``hours`` node of no schedule of its own (:meth:`Flow.needs_schedule`)
+        needs ``schedule``: a walk that reaches such a node without one raises
+        :class:`FlowError` naming it, and the session is done. Drivers check before answering.
         """
-        missing = flow.needs_schedule() if schedule is None else []
-        if missing:
-            raise FlowError(
-                [FlowProblem(n, "schedule", "checks the hours, but no schedule given") for n in missing]
-            )
         self.flow, self.interaction, self.schedule = flow, interaction, schedule
         self.started = 0.0
         self.language = language
@@ -432,7 +428,11 @@ class IvrSession:
 
     def _hours(self, node: Hours, now: float) -> str:
         schedule = node.schedule if node.schedule is not None else self.schedule
-        assert schedule is not None  # noqa: S101 - __init__ refuses a flow that would need one
+        if schedule is None:
+            self.state, self._deadline, self._then = State.DONE, None, None
+            raise FlowError(
+                [FlowProblem(self.trail[-1], "schedule", "checks the hours, but no schedule given")]
+            )
         closure = schedule.closure(datetime.fromtimestamp(now, UTC))
         self.variables.pop("closure", None)
         self.variables.pop("holiday", None)
