@@ -260,7 +260,7 @@ def test_a_known_vip_is_looked_up_and_transferred_and_an_unknown_caller_types_an
     )
     assert nodes(lines) == ["who", "vip_check", "vip_line"]
     assert "          look-up of +33612345678 in the CRM" in lines
-    assert "          = vip: True" in lines and "          = caller_known: True" in lines
+    assert "          = vip: true" in lines and "          = caller_known: true" in lines
     assert lines[-1] == "Result: the call left the IVR for transfer to queue vip"
     lines = walk(path, "--flow", "boutique", "--caller", "+33612345678", "--digits", "12345#,4")
     assert nodes(lines) == ["who", "order", "survey", "standard"]

@@ -231,6 +231,7 @@ class QueueNodeSpec(Spec):
     voicemail: bool = _WAIT.voicemail
     max_wait_s: float | None = _WAIT.max_wait_s
     overflow: Name | None = _WAIT.overflow
+    entry_prompt: PromptId | None = _WAIT.entry_prompt
 
 
 class VoicemailSpec(Spec):

@@ -44,6 +44,7 @@ from callfloor.core.ivr.actions import (
 )
 from callfloor.core.ivr.flow import Flow
 from callfloor.core.ivr.nodes import DTMF_KEYS
+from callfloor.core.ivr.variables import text
 from callfloor.core.ivr.waiting import WaitOptions
 from callfloor.core.ivr.walk import Step, Walk, walk
 from callfloor.core.numbers import InvalidNumberError, normalize
@@ -305,7 +306,7 @@ def describe(result: Walk, flow: Flow, start: float, language: str) -> Iterator[
     for step in result.steps:
         yield f"{step.at - start:>6.0f} s  {step.input}"
         yield from (f"          → {node} ({flow.nodes[node].kind})" for node in step.nodes)
-        yield from (f"          = {name}: {value}" for name, value in step.changed.items())
+        yield from (f"          = {name}: {text(value)}" for name, value in step.changed.items())
         yield from (f"          = {name}: unset" for name in step.unset)
         for action in step.actions:
             language = action.language if isinstance(action, SetLanguage) else language

@@ -66,6 +66,8 @@ def test_prompts_are_named_by_field_including_those_said_by_default() -> None:
     assert set(prompts(Collect(("enter",), "n", "a"))) == {"enter", "invalid_choice", "no_input", "goodbye"}
     assert list(prompts(Voicemail())) == ["voicemail_invite", "beep"]
     assert list(prompts(Transfer(TransferKind.NUMBER, "+33145000000"))) == ["transfer"]
+    assert list(prompt_fields(Queue("q"))) == [("entry_prompt", "queue_entry")]
+    assert list(prompts(Queue("q", WaitOptions(entry_prompt=None)))) == []
 
 
 @pytest.mark.parametrize(

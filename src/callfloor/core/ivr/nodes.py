@@ -277,6 +277,8 @@ def prompt_fields(node: Node) -> Iterator[tuple[str, str]]:
         yield from (("invalid_prompt", node.invalid_prompt), ("no_input_prompt", node.no_input_prompt))
     if isinstance(node, Menu | Collect) and node.fallback is None:
         yield from (("fallback", p) for p in GOODBYE)  # said when the tries run out
+    if isinstance(node, Queue) and node.options.entry_prompt is not None:
+        yield "entry_prompt", node.options.entry_prompt
 
 
 def prompts(node: Node) -> Iterator[str]:
