@@ -113,6 +113,18 @@ class CallbackRequested:
 
 
 @dataclass(frozen=True, slots=True)
+class LeftQueue:
+    """The waiting caller left the queue for the IVR: a message chosen, or the flow's overflow node.
+
+    ``reason`` says which (``voicemail``, ``overflow_node``); the caller is still on the line,
+    and the IVR's entry will end the interaction.
+    """
+
+    interaction: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class CallbackResult:
     """The callback dialed for an agent was answered, or not."""
 
@@ -173,6 +185,7 @@ Event = (
     | CallerHungUp
     | AgentHungUp
     | CallbackRequested
+    | LeftQueue
     | CallbackResult
     | PriorityChanged
     | CallHeld

@@ -74,13 +74,17 @@ class LogEntry:
       (``answered``, ``busy``, ``no_answer``, ``cancelled``, ``failed``): the end of an agent's
       own call out. Not counted in the queues' KPIs (it has no queue).
     - ``transferred``: interaction, queue, ``wait_s``; ``reason="overflow"`` (left this queue for
-      its overflow queue) or ``reason="agent"`` (transferred by ``agent`` after answering).
+      its overflow queue), ``reason="agent"`` (transferred by ``agent`` after answering), or
+      ``reason="voicemail"`` / ``"overflow_node"`` (the waiting caller left for the IVR: to
+      leave a message, or at the flow's own maximum wait; neither answered nor abandoned in the
+      KPIs, and the IVR's ``ivr_ended`` ends the interaction).
     - ``held`` / ``resumed``: interaction, queue, agent; ``resumed`` carries ``hold_s``.
     - ``ivr_ended``: interaction, ``wait_s`` (time in the IVR), ``reason``: the call ended in the
       IVR, before any queue: ``caller_hung_up``, ``hangup`` (the flow's goodbye), ``no_choice``
-      (a menu's tries ran out with no fallback) or ``unknown_queue`` (the flow's queue, named in
-      ``queue``, is not on the live floor). A call that reaches a queue has ``enqueued``
-      instead, and the KPIs of queues do not count these.
+      (a menu's tries ran out with no fallback), ``voicemail`` (a message was left), ``survey``
+      (after a post-call survey), ``transfer`` (sent to an outside number) or ``unknown_queue``
+      (the flow's queue, named in ``queue``, is not on the live floor). A call that reaches a
+      queue has ``enqueued`` instead, and the KPIs of queues do not count these.
     - ``wrapup_started``: interaction, queue, agent, ``talk_s``.
     - ``completed``: interaction, queue, agent, ``talk_s`` (hold included), ``wrap_s``, ``hold_s``
       (handle time = talk + wrap); ``reason="transfer"`` when the agent's part ended with a

@@ -18,6 +18,7 @@ from callfloor.core.events import (
     CallHeld,
     CallResumed,
     InteractionArrived,
+    LeftQueue,
     OfferDeclined,
     PriorityChanged,
     TransferredToAgent,
@@ -121,6 +122,35 @@ def test_abandons_while_waiting_and_while_ringing() -> None:
     assert h.acd.interactions == {}
     with pytest.raises(UnknownObjectError):
         h.at(25, CallerHungUp("c2"))
+
+
+def test_a_caller_leaving_for_the_ivr_is_neither_answered_nor_abandoned() -> None:
+    h = Harness([QueueProfile("q")], [agent("a1")])
+    h.at(0, InteractionArrived("c1", "q"))
+    h.at(40, LeftQueue("c1", "voicemail"))  # waiting: pressed 2 for a message
+    h.login(50, "a1")
+    h.at(51, InteractionArrived("c2", "q"))  # rung at once
+    out = h.at(55, LeftQueue("c2", "overflow_node"))
+    assert CancelRing("c2", "a1") in out and h.acd.agents["a1"].state is AgentState.READY
+    left = [(e.interaction, e.wait_s, e.reason) for e in h.log() if e.type is IE.TRANSFERRED]
+    assert left == [("c1", 40, "voicemail"), ("c2", 4, "overflow_node")]
+    assert not [e for e in h.log() if e.type in (IE.ABANDONED, IE.ANSWERED)]
+    assert h.acd.interactions == {}
+    fold = KpiFold()
+    fold.extend(h.log())
+    totals = fold.totals(60)
+    assert (totals.offered, totals.answered, totals.abandoned) == (2, 0, 0)
+    with pytest.raises(UnknownObjectError):
+        h.at(56, LeftQueue("c2", "voicemail"))
+
+
+def test_a_connected_call_cannot_leave_the_queue() -> None:
+    h = Harness([QueueProfile("q")], [agent("a1")])
+    h.login(0, "a1")
+    h.at(1, InteractionArrived("c1", "q"))
+    h.at(2, AgentAnswered("c1", "a1"))
+    with pytest.raises(IllegalTransitionError):
+        h.at(3, LeftQueue("c1", "voicemail"))
 
 
 def test_agent_serving_two_queues_takes_highest_priority_then_oldest() -> None:

@@ -29,6 +29,7 @@ from callfloor.core.events import (
     CallResumed,
     Event,
     InteractionArrived,
+    LeftQueue,
     OfferDeclined,
     PriorityChanged,
     TransferredToAgent,
@@ -124,6 +125,7 @@ class FloorMachine(RuleBasedStateMachine):
                     "resume",
                     "to_queue",
                     "to_agent",
+                    "left",
                 ]
             )
         )
@@ -139,6 +141,7 @@ class FloorMachine(RuleBasedStateMachine):
             "resume": CallResumed(record.id),
             "to_queue": TransferredToQueue(record.id, data.draw(st.sampled_from([q.name for q in QUEUES]))),
             "to_agent": TransferredToAgent(record.id, data.draw(agents)),
+            "left": LeftQueue(record.id, "voicemail"),
         }[kind]
         self.send(event)
 

@@ -56,6 +56,7 @@ from callfloor.core.events import (
     CallResumed,
     Event,
     InteractionArrived,
+    LeftQueue,
     OfferDeclined,
     PriorityChanged,
     TransferredToAgent,
@@ -139,6 +140,7 @@ class Acd:
             AgentHungUp: self._agent_hung_up,
             CallbackRequested: self._callback_requested,
             CallbackResult: self._callback_result,
+            LeftQueue: self._left_queue,
             PriorityChanged: self._priority_changed,
             CallHeld: self._held,
             CallResumed: self._resumed,
@@ -423,6 +425,18 @@ class Acd:
         else:
             wait_s, reason = now - record.first_enqueued_at, None
         self._log(now, InteractionEventType.ABANDONED, record, wait_s=wait_s, reason=reason)
+        self._finish(record)
+        for agent in ringing:
+            self._withdraw(record, agent, now)
+
+    def _left_queue(self, event: LeftQueue, now: float) -> None:
+        """The caller went back to the IVR (a message, the flow's overflow): out, not abandoned."""
+        record = self._interaction(event.interaction)
+        if record.state not in (IS.WAITING, IS.OFFERED):
+            raise IllegalTransitionError(f"interaction {record.id}: left the queue while {record.state}")
+        ringing = [self.agents[a] for a in record.offered_to]
+        wait_s = now - (record.enqueued_at if record.transferred else record.first_enqueued_at)
+        self._log(now, InteractionEventType.TRANSFERRED, record, wait_s=wait_s, reason=event.reason)
         self._finish(record)
         for agent in ringing:
             self._withdraw(record, agent, now)
