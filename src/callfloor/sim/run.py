@@ -8,6 +8,10 @@ streams (arrivals, handle times, patience, routing) keep one change from reshuff
 ``days`` runs consecutive days on one clock, each day starting with an empty floor; callers who
 arrive in a day's warm-up are left out of the KPIs (agent time is counted from the first day's
 warm-up end).
+
+``on_log`` lets a bench watch the floor as it runs: it is called with the day's floor and each
+log entry, warm-up included, once the event that made the entry is applied (so the floor's state
+is the one a live driver would see then). It must not change the floor.
 """
 
 import heapq
@@ -31,6 +35,7 @@ from callfloor.core.floor import Floor
 from callfloor.core.kpi.figures import KpiSnapshot
 from callfloor.core.kpi.fold import KpiFold, KpiSettings
 from callfloor.core.kpi.service_level import QueueKpiSettings
+from callfloor.core.log import LogEntry
 from callfloor.sim.scenario import Scenario
 
 DAY_S: Final = 86_400.0
@@ -67,7 +72,14 @@ def kpi_settings(scenario: Scenario) -> KpiSettings:
 class _Day:
     """One simulated day: the floor, the world's event heap, and the streams."""
 
-    def __init__(self, scenario: Scenario, seed: int, day: int, fold: KpiFold) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int,
+        day: int,
+        fold: KpiFold,
+        on_log: Callable[[Floor, LogEntry], None] | None = None,
+    ) -> None:
         self.scenario = scenario
         self.start = day * DAY_S
         self.end = self.start + scenario.duration_hours * 3600.0
@@ -79,8 +91,11 @@ class _Day:
         self.arrival_rng, self.handle_rng, self.patience_rng, route_rng = streams
         self.fold = fold
         self.warmup_ids: set[str] = set()
-        # No on_log: apply() hands the Append actions to the fold in its own pass over the actions.
-        self.floor = Floor(scenario.queue_profiles(), scenario.agent_profiles(), route_rng)
+        # The fold needs no on_log: apply() hands it the Append actions in its own pass over the
+        # actions. A watcher's goes through the floor's, so that a day without one pays nothing.
+        self.on_log = on_log
+        watch = None if on_log is None else self.watch
+        self.floor = Floor(scenario.queue_profiles(), scenario.agent_profiles(), route_rng, on_log=watch)
         self.handle_time = scenario.handle_time.build()
         self.patience = scenario.patience.build() if scenario.patience else None
         self.heap: list[tuple[float, int, int, str, str]] = []
@@ -88,6 +103,11 @@ class _Day:
         self.connected: set[str] = set()
         self.count = 0
         self.day = day
+
+    def watch(self, entry: LogEntry) -> None:
+        """Hand one log entry to the watcher, with the floor it came from."""
+        assert self.on_log is not None  # noqa: S101 - only handed to the floor with one
+        self.on_log(self.floor, entry)
 
     def push(self, at: float, kind: int, a: str = "", b: str = "") -> None:
         heapq.heappush(self.heap, (at, next(self.seq), kind, a, b))
@@ -179,13 +199,21 @@ class _Day:
 
 
 def simulate(
-    scenario: Scenario, seed: int = 0, days: int = 1, progress: Callable[[float], None] | None = None
+    scenario: Scenario,
+    seed: int = 0,
+    days: int = 1,
+    progress: Callable[[float], None] | None = None,
+    *,
+    on_log: Callable[[Floor, LogEntry], None] | None = None,
 ) -> SimResult:
-    """Run ``days`` days of ``scenario`` with ``seed``; the same inputs give the same result."""
+    """Run ``days`` days of ``scenario`` with ``seed``; the same inputs give the same result.
+
+    ``on_log(floor, entry)``, when given, watches each day's floor (see the module docstring).
+    """
     fold = KpiFold(kpi_settings(scenario))
     end, count = 0.0, 0
     for day in range(days):
-        one = _Day(scenario, seed, day, fold)
+        one = _Day(scenario, seed, day, fold, on_log)
         end = one.run(None if progress is None else _day_progress(progress, day, days))
         count += one.count
     if progress is not None:
