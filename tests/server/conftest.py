@@ -5,15 +5,28 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from callfloor.center.demo import DEMO_SLUG
 from callfloor.center.transfer import ImportReport
+from callfloor.crm.sla import store_schedule
 from callfloor.server.media.offload import MediaProcess
 from callfloor.server.sip.directory import Directory
 from callfloor.server.sip.endpoint import SipEndpoint
 from callfloor.server.sip.transport import SipTransports
+from callfloor.storage.models import Tenant
+from callfloor.storage.scope import TenantScope
+
+#: Hours that make the demo's flow answer whenever a test runs; the tests of closures set their own.
+ALWAYS_OPEN: dict[str, object] = {
+    "timezone": "Europe/Paris",
+    "holidays_close": False,
+    "weekly": {day: ["00:00-24:00"] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
+}
 
 
 @dataclass
@@ -32,6 +45,20 @@ class LiveSip:
             return function()  # type: ignore[operator]
 
         return asyncio.run_coroutine_threadsafe(run(), self.loop).result(timeout=10)
+
+    def at(self, when: datetime) -> None:
+        """Let the callers' journeys run on a clock that starts at ``when`` (calls on 25 December)."""
+        offset = when.timestamp() - time.time()
+        self.endpoint.calls.journeys.clock = lambda: time.time() + offset
+
+    def opening_hours(self, data: dict[str, object]) -> None:
+        """The demo tenant's business hours from now on (``core.schedule`` form)."""
+        sessions = self.endpoint.calls.journeys.sessions
+        assert sessions is not None
+        with sessions.begin() as session:
+            tenant = session.scalars(select(Tenant.id).where(Tenant.slug == DEMO_SLUG)).one()
+            store_schedule(TenantScope(session, tenant), data, datetime.now(UTC))
+        self.endpoint.directory.invalidate()
 
     def committed(self, seconds: float = 5.0) -> None:
         """Wait until the floors' group commits have written every log entry and record so far."""
@@ -69,8 +96,10 @@ def live_sip(
 
     transports, port = asyncio.run_coroutine_threadsafe(start(), loop).result(timeout=10)
     passwords = {s.who: s.secret for s in demo.secrets if s.kind == "sip"}
+    live = LiveSip(transports.endpoint, port, passwords, loop)
+    live.opening_hours(ALWAYS_OPEN)  # the demo's flow checks them: tests run on any day, at any hour
     try:
-        yield LiveSip(transports.endpoint, port, passwords, loop)
+        yield live
     finally:
         asyncio.run_coroutine_threadsafe(stop(), loop).result(timeout=10)
         loop.call_soon_threadsafe(loop.stop)

@@ -99,6 +99,10 @@ class LiveFloor:
         """An interaction begins, with its remote number: its record is written when it ends."""
         self.interactions.start(start)
 
+    def estimated_wait(self, interaction: str) -> float | None:
+        """Seconds until an agent should take the waiting ``interaction`` (None: unknown)."""
+        return self.floor.acd.estimated_wait(interaction)
+
     def recording_consent(self, interaction: str, consent: str) -> None:
         """The caller heard the recording notice and objected or not: kept on the interaction's record."""
         self.interactions.note_consent(interaction, consent)

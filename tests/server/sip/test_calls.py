@@ -88,7 +88,7 @@ def test_inbound_call_reaches_an_agent_and_is_logged(
         agent.terminate()
         agent.wait(timeout=15)
     assert seen["bridged"], repr(seen)
-    assert seen["trail"] == ["bienvenue", "langue", "francais", "menu", "ventes"], seen
+    assert seen["trail"] == ["bienvenue", "horaires", "langue", "francais", "menu", "ventes"], seen
     assert seen["choices"] == ["1", "1"], seen
     assert seen.get("heard", 0) > 4 * 50, seen  # the welcome and the prompts, 50 packets a second
     assert seen["caller_rtp"] > 50, seen  # the caller's audio reached callfloor

@@ -14,7 +14,7 @@ from callfloor.center.demo import DEMO_SLUG, SUPERADMIN_EMAIL
 from callfloor.center.transfer import ImportReport
 from callfloor.core.sip.digest import DigestAlgorithm
 from callfloor.crm.sla import store_schedule
-from callfloor.server.sip.directory import Directory, Route
+from callfloor.server.sip.directory import Directory, QueueExtras, Route
 from callfloor.storage.models import Agent, Number, Queue
 from callfloor.storage.scope import TenantScope
 from tests.tenants import bearer
@@ -220,3 +220,16 @@ def test_flow_by_name_is_its_active_version(sessions: sessionmaker[Session], dem
     flow = directory.flow(demo_tenant(directory), "accueil")
     assert flow is not None and flow.name == "accueil" and flow.start in flow.nodes
     assert directory.flow(demo_tenant(directory), "no-such-flow") is None
+
+
+def test_queue_extras_are_the_survey_flow_and_the_team_address(
+    sessions: sessionmaker[Session], demo: ImportReport
+) -> None:
+    directory = Directory(sessions, DEMO_SLUG, clock=Clock())
+    tenant = demo_tenant(directory)
+    with sessions.begin() as session:
+        queue = TenantScope(session, tenant).queues.by_name("sav")
+        assert queue is not None
+        queue.survey, queue.team_email = "accueil", "sav@demo.example"
+    assert directory.queue_extras(tenant, "sav") == QueueExtras("accueil", "sav@demo.example")
+    assert directory.queue_extras(tenant, "no-such-queue") == QueueExtras()

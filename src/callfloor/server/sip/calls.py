@@ -36,7 +36,6 @@ agent desktop.
 
 import asyncio
 import contextlib
-import functools
 import logging
 import secrets
 import time
@@ -49,7 +48,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from callfloor.core.acd import AcdError
 from callfloor.core.acd.model import AgentState
-from callfloor.core.actions import Action, Append, Bridge, CancelRing, Hangup, Notify, Ring
+from callfloor.core.actions import Action, Bridge, CancelRing, Hangup, Notify, Ring
 from callfloor.core.config import Channel
 from callfloor.core.events import (
     AgentAnswered,
@@ -66,17 +65,10 @@ from callfloor.core.events import (
     TransferredToQueue,
 )
 from callfloor.core.floor import Floor
-from callfloor.core.ivr import IllegalInput
-from callfloor.core.ivr.flow import welcome_then_queue
-from callfloor.core.ivr.session import (
-    EnterQueue,
-    IvrAction,
-    IvrSession,
-    PlayPrompts,
-    SetLanguage,
-    StopPrompts,
-)
+from callfloor.core.ivr.flow import Flow
+from callfloor.core.ivr.session import IvrSession
 from callfloor.core.log import InteractionEventType, LogEntry
+from callfloor.core.schedule.calendar import Schedule
 from callfloor.core.sip import ParseError
 from callfloor.core.sip.dialog import Dialog, DialogError, DialogState, uac_dialog, uas_dialog
 from callfloor.core.sip.grammar import split_outside
@@ -98,10 +90,12 @@ from callfloor.server.media.ports import PortAllocator
 from callfloor.server.media.recorder import Recorder
 from callfloor.server.media.session import RtpSession
 from callfloor.server.recordings import RecordingPolicy, RecordingStore
-from callfloor.server.sip.directory import Route
+from callfloor.server.sip.directory import QueueExtras, Route
+from callfloor.server.sip.journey import Journeys
 
 if TYPE_CHECKING:
     from callfloor.server.sip.callbacks import Callbacks
+    from callfloor.server.sip.journey import Journey
 
 log = logging.getLogger(__name__)
 SDP = "application/sdp"
@@ -160,13 +154,18 @@ class Call:
     recorder_started: datetime | None = None
     recorder_agent: str | None = None
     caller_holding: bool = False  # the caller's phone put us on hold: no RTP expected
-    ivr: IvrSession | None = None  # the caller's walk through the number's flow, if it has one
-    ivr_plays: int = 0  # how many prompts the IVR asked for: a stale end of prompt is ignored
-    ivr_timer: asyncio.TimerHandle | None = None  # a menu's wait for a key
+    journey: "Journey | None" = None  # the IVR flow, the wait, a message, a survey (server.sip.journey)
+    priority: int = 0  # in the queue it enters (the flow's set or lookup nodes)
+    logged: bool = False  # the floor or the IVR logged something of it: its record will be written
     number: str | None = None  # the caller's, as the network gave it (caller_number)
     screen_pop: ScreenPop | None = None  # for the agent desktop, once built (at the first ring)
     popping: bool = False  # the screen pop is being built
     callback: str | None = None  # the number to call back (E.164): the leg's end is no abandon
+
+    @property
+    def ivr(self) -> IvrSession | None:
+        """The caller's walk through the number's flow (or the queue's survey), if it has one."""
+        return self.journey.ivr if self.journey is not None else None
 
     @property
     def state(self) -> str:
@@ -223,6 +222,15 @@ class Signalling(Protocol):
     def queue_for(self, tenant_id: int, dialed: str) -> str | None:
         """The tenant's queue a number dialed by an agent's phone reaches (a REFER's target)."""
 
+    def schedule(self, tenant_id: int) -> Schedule:
+        """The tenant's business hours (the flows' ``hours`` nodes)."""
+
+    def queue_extras(self, tenant_id: int, queue: str) -> QueueExtras:
+        """A queue's post-call survey flow and team e-mail."""
+
+    def survey(self, tenant_id: int, flow: str) -> Flow | None:
+        """The tenant's flow ``flow`` (a queue's post-call survey), or None."""
+
 
 class FloorLike(Protocol):
     """A live floor (:class:`callfloor.server.floors.LiveFloor`)."""
@@ -243,6 +251,12 @@ class FloorLike(Protocol):
 
     def discard(self, interaction: str) -> None:
         """An interaction that ended with nothing logged about it."""
+
+    def recording_consent(self, interaction: str, consent: str) -> None:
+        """The caller's answer to the recording notice, for the interaction's record."""
+
+    def estimated_wait(self, interaction: str) -> float | None:
+        """Seconds until an agent should take the waiting interaction (None: unknown)."""
 
     def screen_pop(self, number: str | None, interaction: str) -> ScreenPop:
         """The screen pop of an interaction (reads the database: called off the loop)."""
@@ -299,6 +313,13 @@ def _no_answered_consult() -> CallControlError:
     return CallControlError(
         409, "not_consulting", "Aucun agent consulté n'a répondu.", "No consulted agent has answered."
     )
+
+
+def dialed_number(request: Request) -> str:
+    """The number the caller dialed: the Request-URI's user part."""
+    with contextlib.suppress(ParseError):
+        return parse_uri(request.uri).user or ""
+    return ""
 
 
 def caller_number(request: Request) -> str | None:
@@ -451,6 +472,7 @@ class CallManager:
         self._sweep: asyncio.TimerHandle | None = None
         self._heard: dict[str, tuple[int, int, float]] = {}  # call -> (stats id, packets, since)
         self.callbacks: Callbacks | None = None  # who calls back callers who asked (set by the endpoint)
+        self.journeys = Journeys(self)  # the IVR, the wait, messages and surveys of every call
 
     # -- the caller's leg ----------------------------------------------------------------------
 
@@ -505,62 +527,37 @@ class CallManager:
         if self._sweep is None and self.rtp_timeout_s > 0:
             self._sweep = loop.call_later(min(5.0, self.rtp_timeout_s / 4), self._check_media)
         rtp.on_digit = lambda digit: self._digit(call, digit)
-        flow = route.flow or welcome_then_queue(route.queue or "")
-        call.ivr = IvrSession(flow, call.language, call.id)
-        self._run_ivr(call, call.ivr.start(time.time()))
+        self.journeys.start(call, route, dialed_number(request))
 
-    # -- the IVR ---------------------------------------------------------------------------------
+    # -- out of the IVR ---------------------------------------------------------------------------
 
-    def _run_ivr(self, call: Call, actions: list[IvrAction]) -> None:
-        """Carry out what the caller's IVR session decided, then arm its menu timer."""
-        for action in actions:
-            if call.over:
-                return
-            if isinstance(action, PlayPrompts):
-                call.ivr_plays += 1
-                done = functools.partial(self._ivr_prompt_done, call, call.ivr_plays)
-                call.player.play([self._prompt(call, p) for p in action.prompts], on_done=done)
-            elif isinstance(action, StopPrompts):
-                call.player.stop()
-            elif isinstance(action, SetLanguage):
-                call.language = action.language
-            elif isinstance(action, EnterQueue):
-                call.queue = action.queue
-                self._entering_queue(call)
-            elif isinstance(action, Append):
-                self.endpoint.floor(call.tenant_id).record(action.entry)
-            else:
-                log.info("call %s: the IVR hangs up (%s)", call.id, action.reason)
-                self._hung_up(call, "caller", bye=True)
-        self._arm_ivr(call)
+    def hang_up_caller(self, call: Call) -> None:
+        """The flow ends the call (its goodbye said), or cannot go on."""
+        self._hung_up(call, "caller", bye=True)
 
-    def _ivr_input(self, call: Call, feed: Callable[[IvrSession, float], list[IvrAction]]) -> None:
-        if call.over or call.ivr is None or call.ivr.done:
-            return
-        try:
-            actions = feed(call.ivr, time.time())  # the log's clock, as the floor's
-        except IllegalInput as exc:  # a late input: the driver's slip, named, and the call goes on
-            log.warning("call %s: IVR input refused: %s", call.id, exc)
-            return
-        self._run_ivr(call, actions)
+    def prompt(self, call: Call, prompt_id: str) -> Path:
+        """The tenant's own recording of a prompt, else the default, in the caller's language."""
+        return self._prompt(call, prompt_id)
 
-    def _ivr_prompt_done(self, call: Call, play: int) -> None:
-        """The IVR's prompts have played; later, on the loop, as the player may call back from ``play()``."""
-        if play == call.ivr_plays:  # not a play that another has replaced since
-            loop = asyncio.get_running_loop()
-            loop.call_soon(self._ivr_input, call, lambda ivr, now: ivr.prompt_done(now))
+    def transfer_out(self, call: Call, kind: str, target: str) -> None:
+        """The flow sends the call to an agent's extension or an outside number."""
+        log.warning(
+            "call %s: the flow's transfer to %s %s is not carried out yet; the call ends",
+            call.id,
+            kind,
+            target,
+        )
+        entry = LogEntry(
+            time.time(), InteractionEventType.IVR_ENDED, call.id, channel=Channel.CALL,
+            wait_s=time.time() - call.started, reason="transfer_failed",
+        )  # fmt: skip
+        call.logged = True
+        self.endpoint.floor(call.tenant_id).record(entry)
+        call.player.play([self._prompt(call, "goodbye")], on_done=lambda: self.hang_up_caller(call))
 
-    def _arm_ivr(self, call: Call) -> None:
-        if call.ivr_timer is not None:
-            call.ivr_timer.cancel()
-            call.ivr_timer = None
-        deadline = call.ivr.next_deadline() if call.ivr is not None and not call.over else None
-        if deadline is not None:
-            loop = asyncio.get_running_loop()
-            call.ivr_timer = loop.call_at(
-                loop.time() + max(0.0, deadline - time.time()),
-                self._ivr_input, call, lambda ivr, now: ivr.on_deadline(now),
-            )  # fmt: skip
+    def entering_queue(self, call: Call) -> None:
+        """The flow's queue node: the recording notice when the queue records, then the queue."""
+        self._entering_queue(call)
 
     def _entering_queue(self, call: Call) -> None:
         """Out of the IVR: the recording notice when the queue records, then the queue."""
@@ -590,25 +587,29 @@ class CallManager:
     def _noticed(self, call: Call) -> None:
         if call.consent is None:
             call.consent = "informed"
+            self.endpoint.floor(call.tenant_id).recording_consent(call.id, "informed")
         self._enqueue(call)
 
     def _digit(self, call: Call, digit: str) -> None:
-        """A key the caller pressed (RFC 4733 or SIP INFO): the IVR's while it runs, then the notice's."""
+        """A key the caller pressed (RFC 4733 or SIP INFO): the IVR's, the recording notice's, the wait's."""
         call.digits.append(digit)
-        if call.ivr is not None and not call.ivr.done:
-            self._ivr_input(call, lambda ivr, now: ivr.digit(digit, now))
-            return
-        if (
-            digit != OBJECT_KEY
-            or call.recording is None
-            or call.consent == "objected"
-            or call.bridge is not None
-        ):
+        objecting = (
+            digit == OBJECT_KEY
+            and call.recording is not None
+            and call.consent != "objected"
+            and call.bridge is None
+        )
+        if not objecting or self.journeys.in_dialogue(call):
+            self.journeys.digit(call, digit)
             return
         call.consent = "objected"  # the droit d'opposition: this call is not recorded
-        then = (lambda: self._enqueue(call)) if not call.enqueued else None
-        music = [self._prompt(call, "music_on_hold")] if call.enqueued else []
-        call.player.play([self._prompt(call, "recording_declined"), *music], on_done=then)
+        self.endpoint.floor(call.tenant_id).recording_consent(call.id, "objected")
+        if call.enqueued:  # said over the wait's music or announcement, which then go on
+            call.player.play(
+                [self._prompt(call, "recording_declined")], on_done=lambda: self.journeys.resumed(call)
+            )
+        else:
+            call.player.play([self._prompt(call, "recording_declined")], on_done=lambda: self._enqueue(call))
 
     def _retransmit_ok(self, call: Call, ok: Response, interval: float) -> None:
         """Our 2xx again until the ACK comes, T1 doubling up to T2 (RFC 3261 §13.3.1.4)."""
@@ -650,11 +651,14 @@ class CallManager:
         self._hung_up(call, "caller", bye=True)
 
     def _enqueue(self, call: Call) -> None:
-        if call.over:
+        if call.over or call.enqueued:
             return
-        call.player.play([self._prompt(call, "music_on_hold")], loop=True)
-        call.enqueued = True
-        self.endpoint.floor(call.tenant_id).handle(InteractionArrived(call.id, call.queue))
+        call.enqueued = call.logged = True
+        self.endpoint.floor(call.tenant_id).handle(
+            InteractionArrived(call.id, call.queue, priority=call.priority)
+        )
+        if not call.over and call.enqueued:  # not answered at once by a free agent
+            self.journeys.queued(call)
 
     def request_callback(self, call: Call, number: str, *, confirm: bool = True) -> str:
         """The waiting caller asked to be called back at ``number`` (as keyed in, or E.164); its
@@ -751,8 +755,7 @@ class CallManager:
             self._bye(call.caller)
         self._drop_consult(call)
         if side == "caller":
-            if call.ivr is not None and not call.ivr.done:  # the record of a call that ends in the IVR
-                self._ivr_input(call, lambda ivr, now: ivr.caller_hung_up(now))
+            self.journeys.caller_left(call)  # a message left, a callback confirmed, the IVR's record
             if call.agent_leg is not None and call.agent_leg.answered:
                 self._bye(call.agent_leg)
             # Hanging up during the welcome prompt concerns nobody on the floor, nor does the
@@ -760,8 +763,13 @@ class CallManager:
             if call.enqueued and call.callback is None:
                 floor.handle(CallerHungUp(call.id))
         else:
-            self._bye(call.caller)
+            survey = self.journeys.survey_flow(call)
             floor.handle(AgentHungUp(call.id))
+            if survey is not None and not call.over and call.agent_leg is not None:
+                self._agent_gone(call, call.agent_leg)
+                self.journeys.survey(call, survey)  # the caller stays for the queue's survey
+                return
+            self._bye(call.caller)
         self._end(call)
 
     def _bye(self, leg: Leg) -> None:
@@ -769,10 +777,9 @@ class CallManager:
 
     def _end(self, call: Call) -> None:
         call.over = True
-        if not call.enqueued:  # the floor never had it: no entry will end its record
+        if not call.logged:  # neither the floor nor the IVR logged it: no entry will end its record
             self.endpoint.floor(call.tenant_id).discard(call.id)
-        if call.ivr_timer is not None:
-            call.ivr_timer.cancel()
+        self.journeys.ended(call)
         self._stop_recording(call)
         call.player.stop()
         for bridge in (call.bridge, call.consult_bridge):
@@ -812,6 +819,7 @@ class CallManager:
         elif isinstance(action, CancelRing):
             self._cancel_agent(call)
         elif isinstance(action, Bridge):
+            self.journeys.connected(call)
             call.player.stop()
             if call.agent_leg is not None:
                 call.bridge = MediaBridge(call.caller.rtp, call.agent_leg.rtp)
@@ -1173,6 +1181,17 @@ class CallManager:
             call.bridge = None
         call.agent_leg, call.agent, call.held = None, None, False
         call.player.play([self._prompt(call, "music_on_hold")], loop=True)
+
+    def _agent_gone(self, call: Call, leg: Leg) -> None:
+        """The agent hung up and the caller stays (a survey): that leg's media and recording end."""
+        self._stop_recording(call)
+        leg.rtp.close()
+        if leg.invite is not None:
+            self._by_call_id.pop(leg.invite.call_id, None)
+        if call.bridge is not None:
+            call.bridge.stop()
+            call.bridge = None
+        call.agent_leg, call.held = None, False
 
     def _drop_consult(self, call: Call) -> None:
         """End the consultation leg, if any, and free the consulted agent on the floor."""

@@ -44,6 +44,14 @@ class Route:
 
 
 @dataclass(frozen=True, slots=True)
+class QueueExtras:
+    """What the live server needs of a queue beyond routing: its post-call survey flow, its team's address."""
+
+    survey: str | None = None
+    team_email: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class SipTenant:
     """A tenant as SIP sees it; ``country`` is where its agents' dialed numbers are read."""
 
@@ -103,6 +111,10 @@ class Directory:
         """The active version of the tenant's flow ``name`` (a queue's post-call survey), or None."""
         return self._cached(("flow", tenant_id, name), lambda: self._flow(tenant_id, name))
 
+    def queue_extras(self, tenant_id: int, queue: str) -> QueueExtras:
+        """The queue's survey flow and team e-mail (none of either for an unknown queue)."""
+        return self._cached(("queue", tenant_id, queue), lambda: self._queue_extras(tenant_id, queue))
+
     def _cached(self, key: Hashable, load: Callable[[], T]) -> T:
         now, cache = self._clock(), self._cache
         hit = cache.get(key)
@@ -152,6 +164,11 @@ class Directory:
         with self._sessions() as session:
             stored = TenantScope(session, tenant_id).ivr_flows.by_name(name)
             return core_flow(flow_spec(stored.name, stored.active.definition)) if stored else None
+
+    def _queue_extras(self, tenant_id: int, name: str) -> QueueExtras:
+        with self._sessions() as session:
+            queue = TenantScope(session, tenant_id).queues.by_name(name)
+            return QueueExtras(queue.survey, queue.team_email) if queue else QueueExtras()
 
     def _ha1(self, tenant_id: int, extension: str) -> Mapping[DigestAlgorithm, str] | None:
         with self._sessions() as session:

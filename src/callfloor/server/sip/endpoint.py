@@ -21,7 +21,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from callfloor.core.banlist import FailureWindow
 from callfloor.core.events import AgentLoggedIn, AgentLoggedOut
+from callfloor.core.ivr.flow import Flow
 from callfloor.core.numbers import InvalidNumberError, normalize
+from callfloor.core.schedule.calendar import Schedule
 from callfloor.core.sip import ParseError
 from callfloor.core.sip.auth import COMPATIBLE, Challenger
 from callfloor.core.sip.digest import DigestAlgorithm
@@ -43,7 +45,7 @@ from callfloor.server.floors import LiveFloor
 from callfloor.server.media.ports import PortAllocator
 from callfloor.server.sip.callbacks import Callbacks
 from callfloor.server.sip.calls import CallManager, reliable
-from callfloor.server.sip.directory import Directory, SipTenant
+from callfloor.server.sip.directory import Directory, QueueExtras, SipTenant
 from callfloor.server.sip.outbound import Dialing, OutboundCalls
 from callfloor.server.sip.trunks import TrunkConfig, Trunks
 
@@ -85,6 +87,7 @@ class SipEndpoint:
         self.calls = CallManager(self, ports or PortAllocator(), self.local[0])
         self.outbound = OutboundCalls(self, self.calls.ports, self.local[0])
         self.calls.callbacks = self.callbacks = Callbacks(self, self.calls.ports, self.local[0])
+        self.calls.journeys.sessions = sessions
         self.trunks = Trunks(self._send_new, lambda: self.local)
         self.load_trunks: Callable[[], Sequence[TrunkConfig]] | None = None  # from the database
         self.send: Sender = lambda _data, _peer: None
@@ -191,6 +194,18 @@ class SipEndpoint:
                 raise RuntimeError("no database: this endpoint has no floors")
             self._floors[tenant_id] = LiveFloor(tenant_id, self._sessions, self.calls.execute)
         return self._floors[tenant_id]
+
+    def schedule(self, tenant_id: int) -> Schedule:
+        """The tenant's business hours, for the flows' ``hours`` nodes."""
+        return self.directory.schedule(tenant_id)
+
+    def queue_extras(self, tenant_id: int, queue: str) -> QueueExtras:
+        """A queue's post-call survey flow and team e-mail."""
+        return self.directory.queue_extras(tenant_id, queue)
+
+    def survey(self, tenant_id: int, flow: str) -> Flow | None:
+        """The active version of the tenant's flow ``flow`` (a queue's post-call survey)."""
+        return self.directory.flow(tenant_id, flow)
 
     def bindings(self, tenant_id: int, extension: str) -> list[Binding]:
         """Where an agent's phones are registered."""
