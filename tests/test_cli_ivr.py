@@ -103,7 +103,10 @@ class Writer:
 def test_the_demo_center_checks_clean(demo: Path) -> None:
     result = run("check", str(demo))
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"{demo}: flow 'accueil': no problems (16 nodes)\n"
+    assert result.stdout.splitlines() == [
+        f"{demo}: flow 'accueil': no problems (16 nodes)",
+        f"{demo}: flow 'satisfaction': no problems (2 nodes)",
+    ]
 
 
 def test_check_reports_each_problem_at_its_line_and_fails(write: Writer) -> None:
@@ -281,10 +284,13 @@ def test_walk_refuses_what_it_cannot_use(demo: Path, write: Writer) -> None:
         result = run("walk", str(demo), *args)
         assert result.exit_code == 1
         assert message in result.stderr, result.stderr
-    several = run("walk", str(write("center.yaml", SHOP)))
+    two_numbers = SHOP + '  - {number: "0145000001", flow: other}\n'
+    several = run("walk", str(write("center.yaml", two_numbers)))
     assert (
         several.exit_code == 1 and "several flows (boutique, other): choose one with --flow" in several.stderr
     )
+    dialed = run("walk", str(write("center.yaml", SHOP)), "--digits", "1")  # the flow its number leads to
+    assert dialed.exit_code == 0 and "boutique" in dialed.stdout, dialed.output
     broken = run("walk", str(write("flow.yaml", BAD)))
     assert broken.exit_code == 1 and "unknown node 'ghost'" in broken.stderr
 

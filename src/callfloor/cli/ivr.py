@@ -105,6 +105,14 @@ def sources(doc: YamlDocument, only: str | None) -> list[Source]:
     return found
 
 
+def _numbers_flows(doc: YamlDocument) -> set[str]:
+    """The flows a center document's numbers lead to."""
+    numbers = doc.data.get("numbers") if isinstance(doc.data, dict) else None
+    if not isinstance(numbers, list):
+        return set()
+    return {str(n["flow"]) for n in numbers if isinstance(n, dict) and n.get("flow")}
+
+
 def check_source(doc: YamlDocument, source: Source) -> Checked:
     """The form first (pydantic, with its lines); then the flow checker and the document's queues."""
     try:
@@ -215,6 +223,9 @@ def walk_command(
     """Walk a flow in text: each node, prompt, variable and action, then where the call went."""
     doc = _load(file)
     found = sources(doc, flow)
+    if len(found) > 1:  # a center document: the flow its numbers lead to, if only one does
+        dialed = _numbers_flows(doc)
+        found = [s for s in found if s.name in dialed] if len(dialed) == 1 else found
     if len(found) > 1:
         fail([f"{doc.path}: several flows ({', '.join(s.name for s in found)}): choose one with --flow"])
     checked = check_source(doc, found[0])

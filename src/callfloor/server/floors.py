@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from callfloor.center.floor import floor_profiles
 from callfloor.core.acd import AcdError
+from callfloor.core.acd.wait_estimate import WaitEstimator
 from callfloor.core.actions import Action, Append
 from callfloor.core.events import Event
 from callfloor.core.floor import Floor
@@ -65,6 +66,7 @@ class LiveFloor:
             tenant = session.get(Tenant, tenant_id)
             self.region = tenant.country if tenant is not None else "FR"  # where numbers are read
         self.floor = Floor(queues, agents, random.Random())  # noqa: S311 - routing ties, not secrets
+        self.waits = WaitEstimator(self.floor.acd)  # what waiting callers are told, learned from the log
         self._timer: asyncio.TimerHandle | None = None
         self._ids: dict[tuple[str, str], tuple[int | None, float]] = {}  # (kind, name) -> id, until
         self.interactions = OpenInteractions()  # not ended yet, folded from their entries
@@ -100,8 +102,12 @@ class LiveFloor:
         self.interactions.start(start)
 
     def estimated_wait(self, interaction: str) -> float | None:
-        """Seconds until an agent should take the waiting ``interaction`` (None: unknown)."""
-        return self.floor.acd.estimated_wait(interaction)
+        """Seconds until an agent should take the waiting ``interaction`` (None: nobody staffed can).
+
+        The estimator's median wait (:mod:`callfloor.core.acd.wait_estimate`, measured against
+        the naive position × AHT / agents by ``bench/ewt_accuracy.py``).
+        """
+        return self.waits.estimate(interaction, time.time())
 
     def recording_consent(self, interaction: str, consent: str) -> None:
         """The caller heard the recording notice and objected or not: kept on the interaction's record."""
@@ -122,6 +128,7 @@ class LiveFloor:
 
     def _store(self, entry: LogEntry) -> None:
         """Queue ``entry`` for the group commit, started now if the batch is full or no loop runs."""
+        self.waits.observe(entry)
         self._pending.append(entry)
         if len(self._pending) >= GROUP_COMMIT_MAX:
             self.flush()

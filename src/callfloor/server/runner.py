@@ -10,6 +10,7 @@ from callfloor.api.app import create_app
 from callfloor.channels.webhook_targets import networks
 from callfloor.channels.webhooks import WebhookSender
 from callfloor.core.sip.digest import DigestAlgorithm
+from callfloor.crm.voicemail import VoicemailBox
 from callfloor.prompts.tenants import TenantPrompts
 from callfloor.server.media.offload import MediaProcess
 from callfloor.server.media.ports import PortAllocator
@@ -40,6 +41,8 @@ async def serve(settings: Settings) -> None:
     app.state.sip = endpoint  # the API shows its bans and commands its calls
     endpoint.calls.recordings = RecordingStore(context.sessions, settings.data_dir)
     endpoint.calls.prompts = TenantPrompts(settings.data_dir)
+    endpoint.calls.journeys.voicemail = VoicemailBox.from_settings(settings, context.sessions)
+    endpoint.calls.journeys.messages_dir = settings.data_dir / "messages"  # until left as tickets
     box = SecretBox.from_settings(settings)
     endpoint.load_trunks = lambda: load_trunks(context.sessions, box)
     media = MediaProcess.start() if settings.media_process else None
