@@ -106,6 +106,10 @@ class ScreenPop:
     sections: dict[str, list[TimelineItem]]
     script: dict[str, Any] | None
     built_at: datetime
+    ivr: dict[str, Any] = field(
+        default_factory=dict,
+        metadata={"description": "The IVR's variables: what the caller keyed, who they are (VIP…)."},
+    )
 
 
 def contact_card(contact: Contact) -> ContactCard:

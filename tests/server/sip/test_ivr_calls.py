@@ -16,12 +16,17 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from callfloor.api.app import create_app
+from callfloor.center.transfer import ImportReport
 from callfloor.channels.mail import SmtpConfig
+from callfloor.crm.contacts import CustomerFile, PhoneInput
 from callfloor.crm.ticket_files import AttachmentStore
 from callfloor.crm.voicemail import VoicemailBox
+from callfloor.settings import Settings
 from callfloor.storage.interactions import Interaction
 from callfloor.storage.models import InteractionEvent
 from callfloor.storage.scope import TenantScope
@@ -34,6 +39,13 @@ from tests.server.sip.phones import Floor
 from tests.server.sip.test_callbacks import _customer
 from tests.server.sip.test_calls import wait_for
 from tests.server.sip.test_outbound import _errors
+from tests.tenants import bearer
+
+
+def demo_password(demo: ImportReport, email: str) -> str:
+    """The login secret the demo import gave ``email``."""
+    return next(s.secret for s in demo.secrets if s.kind == "login" and s.who == email)
+
 
 NUMERO_VERT = "0800100100"
 PARIS = ZoneInfo("Europe/Paris")
@@ -250,3 +262,47 @@ def _answers(sessions: sessionmaker[Session]) -> list[tuple[str, str, int, str |
     with sessions() as session:
         rows = session.scalars(select(SurveyAnswer).order_by(SurveyAnswer.id)).all()
         return [(a.survey, a.question, a.value, a.queue, a.agent) for a in rows]
+
+
+@pytest.fixture
+def api(settings: Settings, engine: Engine, live_sip: LiveSip) -> Iterator[TestClient]:
+    app = create_app(settings, engine)
+    app.state.sip = live_sip.endpoint
+    with TestClient(app, base_url="http://testserver") as client:
+        yield client
+
+
+def test_a_known_vip_is_looked_up_and_the_agent_sees_what_the_ivr_learned(
+    live_sip: LiveSip, floor: Floor, api: TestClient, demo: ImportReport, sessions: sessionmaker[Session]
+) -> None:
+    with sessions.begin() as session:
+        marie = CustomerFile(session, 1).create_contact(
+            {"first_name": "Marie", "last_name": "Curie", "tags": ["VIP"], "customer_number": "C-1867"},
+            phones=[PhoneInput("06 12 34 56 78")],
+        )
+        marie_id = marie.id
+        scope = TenantScope(session, 1)
+        flow = scope.ivr_flows.by_name("accueil")
+        assert flow is not None
+        definition = dict(flow.active.definition)
+        nodes = {name: dict(node) for name, node in definition["nodes"].items()}
+        nodes["bienvenue"]["next"] = "qui"  # the caller looked up before the hours
+        nodes["qui"] = {"type": "lookup", "next": "horaires", "vip_priority": 50}
+        scope.ivr_flows.add_version(flow, {**definition, "nodes": nodes})
+    live_sip.endpoint.directory.invalidate()
+    floor.agent("1001")
+    caller = KeyedCaller((*LANGUAGE_THEN, "1", "wait:8"), caller="0612345678")
+    process = caller.start(live_sip.port, NUMERO_VERT, floor.tmp_path)
+    call = floor.until(lambda c: c.state == "talking", 25)
+    agent = bearer(api, "agent1001@demo.example", demo_password(demo, "agent1001@demo.example"))
+    pop = api.get(f"/api/calls/{call.id}/screen-pop", headers=agent).json()
+    assert pop["contact"]["id"] == marie_id
+    learned = pop["ivr"]
+    assert (learned["caller_known"], learned["vip"], learned["contact_id"]) == (True, True, marie_id)
+    assert (learned["called"], learned["language"], learned["contact_customer_number"]) == (
+        "0800100100",
+        "fr",
+        "C-1867",
+    )
+    assert call.priority == 50  # a VIP goes ahead of the queue
+    assert process.wait(timeout=40) == 0, _errors(floor.tmp_path)

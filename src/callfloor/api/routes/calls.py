@@ -12,8 +12,9 @@ is 404, like any other object.
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
@@ -128,22 +129,23 @@ async def call_screen_pop(request: Request, caller: FloorCaller, call_id: str) -
         raise not_found()
     extension = _extension(caller)
 
-    def kept() -> tuple[ScreenPop | None, str | None]:
+    def kept() -> tuple[ScreenPop | None, str | None, dict[str, Any]]:
         call = manager.calls.get(call_id)
         if call is None or not _visible(call, caller.tenant_id, extension):
             raise not_found()
-        return call.screen_pop, call.number
+        return call.screen_pop, call.number, dict(call.ivr.variables) if call.ivr is not None else {}
 
-    pop, number = await _on_sip_loop(manager, kept)
+    pop, number, variables = await _on_sip_loop(manager, kept)
     if pop is not None:
-        return pop
+        return replace(pop, ivr=variables)
     tenant_id, sessions = caller.tenant_id, caller.context.sessions
 
     def build() -> ScreenPop:
         with sessions() as session:
             return ScreenPops(session, tenant_id).build(number, interaction=call_id)
 
-    return await asyncio.to_thread(build)  # it reads the database: not on the loop the calls share
+    built = await asyncio.to_thread(build)  # it reads the database: not on the loop the calls share
+    return replace(built, ivr=variables)
 
 
 async def _command(
