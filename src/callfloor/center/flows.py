@@ -20,7 +20,8 @@ in the tenant schedule's form), ``condition`` (``when: [{variable, equals | not_
 greater_than | less_than | present, next}]``, ``else``), ``lookup`` (``found`` and
 ``not_found``, or ``next`` for both), ``set``, ``queue`` (plus the waiting options of
 :class:`~callfloor.core.ivr.waiting.WaitOptions`), ``voicemail``, ``transfer`` (``to: agent |
-queue | number``, ``target``), ``survey`` and ``hangup``.
+queue | number``, ``target``, and ``fallback``: where the call goes when the agent or the number
+does not take it), ``survey`` and ``hangup``.
 
 The specs check the form (types, names, required fields); whether the values hold together
 (lengths, regular expressions, loops, dead ends, unknown nodes and prompts) is the core
@@ -251,6 +252,7 @@ class TransferSpec(Spec):
     to: TransferKind
     target: Annotated[str, BeforeValidator(_as_text)]
     prompts: list[PromptId] = Field(default_factory=lambda: ["transfer"])
+    fallback: Name | None = None
 
 
 class QuestionSpec(Spec):
@@ -345,7 +347,7 @@ def _ending(spec: QueueNodeSpec | VoicemailSpec | TransferSpec | SurveySpec | Ha
     if isinstance(spec, VoicemailSpec):
         return Voicemail(tuple(spec.prompts), spec.queue, spec.max_s, spec.next)
     if isinstance(spec, TransferSpec):
-        return Transfer(spec.to, spec.target, tuple(spec.prompts))
+        return Transfer(spec.to, spec.target, tuple(spec.prompts), spec.fallback)
     if isinstance(spec, SurveySpec):
         questions = tuple(Question(q.id, tuple(q.prompts), q.min, q.max) for q in spec.questions)
         return Survey(

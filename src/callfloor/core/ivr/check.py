@@ -18,7 +18,8 @@ Errors, which refuse the flow:
 
 Warnings, reported and not refusing the flow: a node the start does not reach (a flow being
 edited often keeps one aside), a queue node's ``max_wait_s`` without ``overflow`` (the caller
-waits on) or ``overflow`` without ``max_wait_s`` (never taken). Graph problems (loops, dead
+waits on) or ``overflow`` without ``max_wait_s`` (never taken), a transfer to a queue with a
+``fallback`` (a queue takes every call: only agents and numbers fail). Graph problems (loops, dead
 ends, reach) are looked for only once every node named exists.
 """
 
@@ -73,7 +74,7 @@ def check(
                 if prompt not in known_prompts
             ]
         problems += [FlowProblem(name, where, message) for where, message in found]
-        problems += [FlowProblem(name, w, m, Severity.WARNING) for w, m in _queue_warnings(node)]
+        problems += [FlowProblem(name, w, m, Severity.WARNING) for w, m in _warnings(node)]
     if any(p.message.startswith("unknown node") for p in problems):
         return problems
     return problems + silent_loops(nodes) + dead_ends(nodes) + unreachable(start, nodes)
@@ -178,7 +179,9 @@ def _queue(queue: Queue, nodes: Mapping[str, Node], name: str) -> Problems:
     return problems
 
 
-def _queue_warnings(node: Node) -> Problems:
+def _warnings(node: Node) -> Problems:
+    if isinstance(node, Transfer) and node.to is TransferKind.QUEUE and node.fallback is not None:
+        return [("fallback", "a transfer to a queue is never refused: the fallback is never taken")]
     if not isinstance(node, Queue):
         return []
     if node.options.max_wait_s is not None and node.options.overflow is None:

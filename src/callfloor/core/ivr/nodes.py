@@ -178,12 +178,17 @@ class TransferKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Transfer:
-    """Prompts, then the call leaves the IVR for an agent, a queue or an outside number."""
+    """Prompts, then the call leaves the IVR for an agent, a queue or an outside number.
+
+    An agent or a number may not take it (busy, unavailable, no answer): the call then goes to
+    ``fallback`` (the switchboard's queue, say), or with none hears goodbye and is hung up.
+    """
 
     kind: ClassVar[str] = "transfer"
     to: TransferKind
     target: str
     prompts: tuple[str, ...] = ("transfer",)
+    fallback: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,7 +247,7 @@ def successors(node: Node) -> Iterator[tuple[str, str]]:
         yield "next", node.next
     if isinstance(node, Menu):
         yield from ((f"options.{key}", target) for key, target in node.options.items())
-    if isinstance(node, Menu | Collect) and node.fallback is not None:
+    if isinstance(node, Menu | Collect | Transfer) and node.fallback is not None:
         yield "fallback", node.fallback
     if isinstance(node, Hours):
         yield from (("open", node.open), ("closed", node.closed))

@@ -17,6 +17,13 @@ modules. A session is in one of six states:
   again at a node of the flow with :meth:`~IvrSession.resume`: its queue's overflow after the
   maximum wait, the voicemail a waiting caller chose, a post-call survey.
 
+A call that left for an agent's extension or an outside number is the IVR's until the driver
+says how that went, since no floor takes its record: :meth:`~IvrSession.transfer_failed` (busy,
+unavailable, no answer) walks on at the node's ``fallback``, or says goodbye and ends the call
+``transfer_failed``; :meth:`~IvrSession.transfer_answered`, then
+:meth:`~IvrSession.transfer_ended` when either side hangs up, ends it ``transfer`` with the talk
+time (``caller_hung_up`` when the caller left before the answer).
+
 Moves are a table from (state, input) to a handler; an input the table does not list raises
 :class:`~callfloor.core.ivr.IllegalInput`, so a driver's mistake has a name. Silent nodes
 (``language``, ``hours``, ``condition``, ``set``, and ``lookup`` of a withheld number) are
@@ -29,8 +36,9 @@ callers who know the menu expect); a key during a question's prompts stops them 
 
 A call that ends in the IVR (the caller hangs up, the flow hangs up, a voicemail, a survey)
 leaves an ``ivr_ended`` entry for the interaction log, with the time spent in the IVR and the
-queue it came from when it was resumed; one that leaves for a queue or a transfer leaves its
-record to whoever takes it (the floor's ``enqueued``, the driver's transfer).
+queue it came from when it was resumed; one that leaves for a queue leaves its record to the
+floor (``enqueued``). Ringing a transfer's agent or number counts as time in the IVR: the caller
+waits in our hands, hearing music.
 """
 
 from collections.abc import Callable, Mapping
@@ -167,6 +175,8 @@ class IvrSession:
         self._voicemail = False  # a message was recorded
         self._ivr_s = 0.0  # time spent in the IVR before the last resume
         self._since = 0.0
+        self._pending: Transfer | None = None  # the agent or number transfer awaiting its outcome
+        self._answered_at: float | None = None  # when that transfer's agent or number answered
 
     # -- inputs ---------------------------------------------------------------------------------
 
@@ -202,6 +212,18 @@ class IvrSession:
     def resume(self, node: str, now: float) -> list[IvrAction]:
         """Walk on from ``node``, for a call that left for a queue or a transfer (overflow, voicemail…)."""
         return self._input("resume", node, now)
+
+    def transfer_answered(self, now: float) -> list[IvrAction]:
+        """The agent or the number of the transfer the call left for answered: the talk begins."""
+        return self._input("transfer_answered", None, now)
+
+    def transfer_failed(self, now: float) -> list[IvrAction]:
+        """That agent or number did not take the call: the node's fallback, or goodbye."""
+        return self._input("transfer_failed", None, now)
+
+    def transfer_ended(self, now: float) -> list[IvrAction]:
+        """The transferred call ended, either side hanging up (or the caller, while it rang): its entry."""
+        return self._input("transfer_ended", None, now)
 
     def next_deadline(self) -> float | None:
         """When a question stops waiting for a key, or a look-up for its answer."""
@@ -287,7 +309,37 @@ class IvrSession:
         if node not in self.flow.nodes:
             raise FlowError([FlowProblem(None, "resume", f"unknown node {node!r}")])
         self._resumable, self._since, self._typed = False, now, []
+        self._pending = None  # the driver walks on: whatever became of a transfer, it is over
         return self._goto(node, now)
+
+    def _transferring(self, event: str, *, answered: bool | None = False) -> Transfer:
+        """The transfer awaiting ``event``: answered or not as asked (None: either), or IllegalInput."""
+        node = self._pending
+        if node is None or (answered is not None and (self._answered_at is not None) != answered):
+            raise IllegalInput(self.state.value, event)
+        return node
+
+    def _on_transfer_answered(self, _arg: Arg, now: float) -> list[IvrAction]:
+        self._transferring("transfer_answered")
+        self._answered_at, self._resumable = now, False  # in conversation: no way back into the flow
+        return []
+
+    def _on_transfer_failed(self, _arg: Arg, now: float) -> list[IvrAction]:
+        node = self._transferring("transfer_failed")
+        self._pending, self._resumable, self._typed = None, False, []
+        self._ivr_s, self._since = self._ivr_s + now - self._since, now  # the ringing was IVR time
+        if node.fallback is not None:
+            return self._goto(node.fallback, now)
+        self._node = Hangup()
+        return self._play(GOODBYE, now, lambda t: self._end("transfer_failed", t))
+
+    def _on_transfer_ended(self, _arg: Arg, now: float) -> list[IvrAction]:
+        node = self._transferring("transfer_ended", answered=None)
+        answered, self._pending, self._answered_at = self._answered_at, None, None
+        if answered is None:
+            return self._ended("caller_hung_up", now)
+        agent = node.target if node.to is TransferKind.AGENT else None
+        return self._ended("transfer", now, talk_s=now - answered, agent=agent)
 
     # -- the walk -------------------------------------------------------------------------------
 
@@ -486,13 +538,14 @@ class IvrSession:
 
     def _leave(self, queue: str | None, now: float, action: IvrAction) -> list[IvrAction]:
         """Out of the IVR, alive: whoever takes the call keeps its record; it may be resumed."""
-        self._ivr_s += now - self._since
+        self._ivr_s, self._since = self._ivr_s + now - self._since, now
         self.state, self._deadline, self._queue, self._resumable = State.DONE, None, queue, True
         return [action]
 
     def _transfer(self, node: Transfer, now: float) -> list[IvrAction]:
         target = normalize(node.target) if node.to is TransferKind.NUMBER else node.target
         queue = target if node.to is TransferKind.QUEUE else None
+        self._pending, self._answered_at = (None if queue else node), None  # its outcome is ours
         return self._leave(queue, now, TransferCall(node.to, target))
 
     def _record(self, node: Voicemail) -> list[IvrAction]:
@@ -507,13 +560,15 @@ class IvrSession:
         """A call that left a message and then hangs up (or is hung up) ends ``voicemail``."""
         return "voicemail" if self._voicemail and reason in ("hangup", "caller_hung_up") else reason
 
-    def _ended(self, reason: str, now: float) -> list[IvrAction]:
-        """The call ends here: its log entry."""
+    def _ended(
+        self, reason: str, now: float, *, talk_s: float | None = None, agent: str | None = None
+    ) -> list[IvrAction]:
+        """The call ends here: its log entry (a transfer's talk time is no wait)."""
         reason = self._final(reason)
         self.state, self._deadline, self._then, self._resumable = State.DONE, None, None, False
         entry = LogEntry(
-            now, InteractionEventType.IVR_ENDED, self.interaction, self._queue, channel=Channel.CALL,
-            wait_s=self._ivr_s + now - self._since, reason=reason,
+            now, InteractionEventType.IVR_ENDED, self.interaction, self._queue, agent, Channel.CALL,
+            wait_s=self._ivr_s + now - (talk_s or 0.0) - self._since, talk_s=talk_s, reason=reason,
         )  # fmt: skip
         return [Append(entry)]
 
@@ -531,5 +586,8 @@ IvrSession.TABLE = {
     (State.RECORDING, "digit"): IvrSession._on_ignored,  # the driver may end a recording on '#'
     (State.RECORDING, "voicemail_done"): IvrSession._on_voicemail_done,
     (State.DONE, "resume"): IvrSession._on_resume,
+    (State.DONE, "transfer_answered"): IvrSession._on_transfer_answered,
+    (State.DONE, "transfer_failed"): IvrSession._on_transfer_failed,
+    (State.DONE, "transfer_ended"): IvrSession._on_transfer_ended,
     **{(state, "hung_up"): IvrSession._on_hung_up for state in _IN_IVR},
 }
