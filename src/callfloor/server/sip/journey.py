@@ -434,6 +434,10 @@ class Journeys:
             return
         self.manager.transfer_out(call, action.kind.value, action.target)
 
+    def transferred(self, call: "Call", feed: Callable[[IvrSession, float], list[IvrAction]]) -> None:
+        """How the flow's transfer to an agent or a number went (:mod:`.ivr_transfers`), told to the IVR."""
+        self._ivr(call, feed)
+
     # -- after the agent -----------------------------------------------------------------------
 
     def survey_flow(self, call: "Call") -> Flow | None:
