@@ -66,6 +66,7 @@ from callfloor.core.events import (
 )
 from callfloor.core.floor import Floor
 from callfloor.core.ivr.flow import Flow
+from callfloor.core.ivr.nodes import TransferKind
 from callfloor.core.ivr.session import IvrSession
 from callfloor.core.log import InteractionEventType, LogEntry
 from callfloor.core.schedule.calendar import Schedule
@@ -95,6 +96,7 @@ from callfloor.server.sip.journey import Journeys
 
 if TYPE_CHECKING:
     from callfloor.server.sip.callbacks import Callbacks
+    from callfloor.server.sip.ivr_transfers import IvrTransfers
     from callfloor.server.sip.journey import Journey
 
 log = logging.getLogger(__name__)
@@ -472,6 +474,7 @@ class CallManager:
         self._sweep: asyncio.TimerHandle | None = None
         self._heard: dict[str, tuple[int, int, float]] = {}  # call -> (stats id, packets, since)
         self.callbacks: Callbacks | None = None  # who calls back callers who asked (set by the endpoint)
+        self.transfers: IvrTransfers | None = None  # the flows' transfers to agents, numbers (idem)
         self.journeys = Journeys(self)  # the IVR, the wait, messages and surveys of every call
 
     # -- the caller's leg ----------------------------------------------------------------------
@@ -540,20 +543,12 @@ class CallManager:
         return self._prompt(call, prompt_id)
 
     def transfer_out(self, call: Call, kind: str, target: str) -> None:
-        """The flow sends the call to an agent's extension or an outside number."""
-        log.warning(
-            "call %s: the flow's transfer to %s %s is not carried out yet; the call ends",
-            call.id,
-            kind,
-            target,
-        )
-        entry = LogEntry(
-            time.time(), InteractionEventType.IVR_ENDED, call.id, channel=Channel.CALL,
-            wait_s=time.time() - call.started, reason="transfer_failed",
-        )  # fmt: skip
-        call.logged = True
-        self.endpoint.floor(call.tenant_id).record(entry)
-        call.player.play([self._prompt(call, "goodbye")], on_done=lambda: self.hang_up_caller(call))
+        """The flow sends the call to an agent's extension or an outside number (:mod:`.ivr_transfers`)."""
+        if self.transfers is None:  # not served by an endpoint: the flow's fallback, or goodbye
+            log.warning("call %s: no transfers here; the transfer to %s %s fails", call.id, kind, target)
+            self.journeys.transferred(call, lambda ivr, now: ivr.transfer_failed(now))
+            return
+        self.transfers.start(call, TransferKind(kind), target)
 
     def entering_queue(self, call: Call) -> None:
         """The flow's queue node: the recording notice when the queue records, then the queue."""
@@ -776,6 +771,8 @@ class CallManager:
         send_bye(self.endpoint, leg.dialog, leg.peer)
 
     def _end(self, call: Call) -> None:
+        if self.transfers is not None:  # the flow's transfer, if any, ends too, and logs it
+            self.transfers.ended(call)
         call.over = True
         if not call.logged:  # neither the floor nor the IVR logged it: no entry will end its record
             self.endpoint.floor(call.tenant_id).discard(call.id)

@@ -46,6 +46,7 @@ from callfloor.server.media.ports import PortAllocator
 from callfloor.server.sip.callbacks import Callbacks
 from callfloor.server.sip.calls import CallManager, reliable
 from callfloor.server.sip.directory import Directory, QueueExtras, SipTenant
+from callfloor.server.sip.ivr_transfers import IvrTransfers
 from callfloor.server.sip.outbound import Dialing, OutboundCalls
 from callfloor.server.sip.trunks import TrunkConfig, Trunks
 
@@ -87,6 +88,7 @@ class SipEndpoint:
         self.calls = CallManager(self, ports or PortAllocator(), self.local[0])
         self.outbound = OutboundCalls(self, self.calls.ports, self.local[0])
         self.calls.callbacks = self.callbacks = Callbacks(self, self.calls.ports, self.local[0])
+        self.calls.transfers = self.ivr_transfers = IvrTransfers(self, self.calls)
         self.calls.journeys.sessions = sessions
         self.trunks = Trunks(self._send_new, lambda: self.local)
         self.load_trunks: Callable[[], Sequence[TrunkConfig]] | None = None  # from the database
@@ -254,6 +256,7 @@ class SipEndpoint:
                 if not (
                     self.outbound.response(response, key)
                     or self.callbacks.response(response)
+                    or self.ivr_transfers.response(response)
                     or self.calls.agent_response(response, key)
                 ):
                     self.trunks.on_response(response, key, now)
@@ -261,6 +264,7 @@ class SipEndpoint:
                 self.trunks.on_timeout(event.key, now)
                 or self.outbound.timeout(event.key)
                 or self.callbacks.timeout(event.key)
+                or self.ivr_transfers.timeout(event.key)
             ):
                 self.calls.agent_timeout(event.key)
 
@@ -300,11 +304,12 @@ class SipEndpoint:
             self.respond(key, response)
 
     def _in_dialog(self, request: Request, key: Key | None) -> bool:
-        """A request in one of our dialogs: a call's, an outbound call's, a callback's."""
+        """A request in one of our dialogs: a call's, an outbound call's, a callback's, an IVR transfer's."""
         return (
             self.calls.in_dialog(request, key)
             or self.outbound.in_dialog(request, key)
             or self.callbacks.in_dialog(request, key)
+            or self.ivr_transfers.in_dialog(request, key)
         )
 
     def _invite(self, request: Request, key: Key, peer: Hashable, now: float) -> None:
