@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from callfloor.server.recordings import RecordingStore
+from callfloor.storage.interactions import Interaction
 from callfloor.storage.models import InteractionEvent, Queue, Recording
 from tests.server.conftest import LiveSip
 from tests.server.sip.phones import Floor
@@ -55,6 +56,7 @@ def test_a_recorded_call_leaves_a_file_and_a_row_with_its_pause(
         assert len(rows) == 1
         row = rows[0]
         assert (row.interaction_id, row.consent, row.stereo) == (call.id, "informed", False)
+        assert session.scalars(select(Interaction)).one().recording_consent == "informed"
         assert row.duration_s > 2
         assert len(row.pauses) == 1
         assert 0.8 < row.pauses[0][1] - row.pauses[0][0] < 3  # 1 s, give or take the load
@@ -84,4 +86,6 @@ def test_a_caller_who_presses_9_is_not_recorded(
         assert session.scalars(select(Recording)).all() == []
         answered = session.scalars(select(InteractionEvent).where(InteractionEvent.type == "answered")).all()
         assert len(answered) == 1  # the call itself went on as usual
+        record = session.scalars(select(Interaction)).one()
+        assert record.recording_consent == "objected"  # the caller's choice, kept with the call
     assert not list((tmp_path / "data").rglob("*.wav"))
