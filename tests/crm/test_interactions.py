@@ -183,3 +183,11 @@ def test_the_callers_answer_to_the_recording_notice_is_kept_on_the_record(
     two.session.flush()
     stored = TenantScope(two.session, two.acme.tenant_id).interactions.by_interaction_id("c1")
     assert stored is row and stored.recording_consent == consent
+
+
+def test_a_call_the_flow_sent_to_an_extension_keeps_that_talk_and_agent() -> None:
+    open_ = OpenInteractions()
+    open_.start(InteractionStart("c1", T0, number="0612345678"))
+    ended = open_.add(entry(70, E.IVR_ENDED, agent="1003", wait_s=12.0, talk_s=55.0, reason="transfer"))
+    assert ended is not None
+    assert (ended.outcome, ended.reason, ended.agent, ended.talk_s) == ("ivr_ended", "transfer", "1003", 55.0)

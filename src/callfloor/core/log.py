@@ -82,7 +82,9 @@ class LogEntry:
     - ``ivr_ended``: interaction, ``wait_s`` (time in the IVR), ``reason``: the call ended in the
       IVR, before any queue: ``caller_hung_up``, ``hangup`` (the flow's goodbye), ``no_choice``
       (a menu's tries ran out with no fallback), ``voicemail`` (a message was left), ``survey``
-      (after a post-call survey), ``transfer`` (sent to an outside number) or ``unknown_queue``
+      (after a post-call survey), ``transfer`` (the flow sent it to an outside number or an
+      agent's extension: ``talk_s``, and ``agent`` for an extension, are that conversation's),
+      ``transfer_failed`` (nobody took it, and the flow had no fallback) or ``unknown_queue``
       (the flow's queue, named in ``queue``, is not on the live floor). A call that reaches a
       queue has ``enqueued`` instead, and the KPIs of queues do not count these.
     - ``wrapup_started``: interaction, queue, agent, ``talk_s``.

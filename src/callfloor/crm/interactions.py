@@ -76,7 +76,9 @@ class InteractionTally:
             self.answered_at = self.answered_at or entry.at
         if entry.type is E.ANSWERED and self.wait_s is None:
             self.wait_s = entry.wait_s
-        if entry.type in (E.COMPLETED, E.OUTBOUND_ENDED) and entry.talk_s is not None:
+        if entry.type is E.IVR_ENDED and entry.agent is not None:  # the flow sent it to an extension
+            self.agent = entry.agent
+        if entry.type in (E.COMPLETED, E.OUTBOUND_ENDED, E.IVR_ENDED) and entry.talk_s is not None:
             self.talk_s = (self.talk_s or 0.0) + entry.talk_s  # every agent's part of a transferred call
         if entry.type is E.OUTBOUND_ENDED:
             self.agent = entry.agent
