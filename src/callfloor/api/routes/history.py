@@ -84,7 +84,7 @@ class InteractionOut(BaseModel):
     disposition: str | None
     notes: str
     recording_consent: str | None = Field(
-        description="The recording notice: informed, or objected (not recorded); null when the queue does not record."
+        description="The recording notice: informed, or objected (not recorded); null: not recorded queue."
     )
     entries: list[LogEntryOut]
     recordings: list[RecordingLink]
