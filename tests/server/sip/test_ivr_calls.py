@@ -306,3 +306,29 @@ def test_a_known_vip_is_looked_up_and_the_agent_sees_what_the_ivr_learned(
     )
     assert call.priority == 50  # a VIP goes ahead of the queue
     assert process.wait(timeout=40) == 0, _errors(floor.tmp_path)
+
+
+def test_a_waiting_caller_who_presses_2_leaves_a_message_for_the_queues_team(
+    live_sip: LiveSip, box: Box, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    _faster_offer(live_sip)
+    # sav, its entry and position, then 2 during the offer: the invitation and the beep (5 s),
+    # then 4 s of speech.
+    caller = KeyedCaller(
+        (*LANGUAGE_THEN, "2", "wait:10", "2", "wait:7", "speak", "wait:4"), caller="0612345678"
+    )
+    trails = _run(live_sip, caller, tmp_path)
+    assert trails[0][-2:] == ["sav", "messagerie_sav"]  # resumed at the queue's voicemail node
+    live_sip.committed()
+    log = [(e.type, e.queue, e.reason) for e in _entries(sessions)]
+    assert log == [
+        ("enqueued", "sav", None),
+        ("transferred", "sav", "voicemail"),
+        ("ivr_ended", "sav", "voicemail"),
+    ]
+    assert box.inbox.arrived.wait(15), "no e-mail to the team"
+    assert box.inbox.recipients[0] == ["sav@demo.example"]
+    with sessions() as session:
+        record = session.scalars(select(Interaction)).one()
+        assert (record.outcome, record.outcome_reason, record.queue) == ("ivr_ended", "voicemail", "sav")
+        assert session.scalars(select(Ticket)).one().interaction_id == record.interaction_id
