@@ -40,13 +40,14 @@ def test_a_position_is_said_from_the_next_one_up_to_thirty(
         (120.0, ("wait_estimate_intro", "number_2", "wait_minutes")),
         (121.0, ("wait_estimate_intro", "number_3", "wait_minutes")),
         (1800.0, ("wait_estimate_intro", "number_30", "wait_minutes")),
-        (1800.1, ()),  # 31 minutes: beyond what the catalogue can say
+        (1800.1, ("wait_estimate_intro", "wait_more_than", "number_30", "wait_minutes")),
+        (86400.0, ("wait_estimate_intro", "wait_more_than", "number_30", "wait_minutes")),
         (None, ()),
         (float("nan"), ()),
         (float("inf"), ()),
     ],
 )
-def test_a_wait_is_rounded_up_to_the_minute_and_unsaid_beyond_thirty(
+def test_a_wait_is_rounded_up_to_the_minute_and_more_than_thirty_beyond(
     seconds: float | None, said: tuple[str, ...]
 ) -> None:
     assert wait_prompts(seconds) == said

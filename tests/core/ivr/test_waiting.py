@@ -138,7 +138,7 @@ SCRIPTS = [
         id="offer-after-90s-repeated-then-voicemail",
     ),
     pytest.param(
-        WaitOptions(callback_when_wait_over_s=600), MOBILE,
+        WaitOptions(callback_when_wait_over_s=600, voicemail=True), MOBILE,
         [(("in", 0, 12, 900), [said(ENTRY, position(12), minutes(15), OFFER, barge_in=True)])],
         id="offer-on-entry-when-the-wait-is-long",
     ),
@@ -147,7 +147,7 @@ SCRIPTS = [
         [
             (("in", 0, 3, 250), [said(ENTRY, position(3), minutes(5))]),
             (("done", 8), [Music()]),
-            (("tick", 68, 3, 700), [said(position(3), minutes(12), OFFER, barge_in=True)]),
+            (("tick", 68, 3, 700), [said(position(3), minutes(12), "callback_offer_only", barge_in=True)]),
             (("done", 78), [Music()]),
             (("key", "2", 80), []),  # no voicemail on this queue
             (("key", "1", 81), [said(read_back("0612345670"), barge_in=True)]),
@@ -257,7 +257,7 @@ SCRIPTS = [
         id="max-wait-without-overflow-is-the-acds",
     ),
     pytest.param(
-        WaitOptions(callback_after_s=90, max_wait_s=110, overflow="messagerie"), MOBILE,
+        WaitOptions(callback_after_s=90, voicemail=True, max_wait_s=110, overflow="messagerie"), MOBILE,
         [
             *OFFER_OPEN_AT_90,
             (("key", "1", 100), [said(read_back("0612345670"), barge_in=True)]),
@@ -308,6 +308,16 @@ SCRIPTS = [
         OFFERING, MOBILE,
         [*OFFER_OPEN_AT_90, (("left", 100), []), (("due", None), None)],
         id="hung-up-while-waiting",
+    ),
+    pytest.param(
+        WaitOptions(callback_after_s=90), MOBILE,
+        [
+            *OFFER_OPEN_AT_90[:3],
+            (("tick", 90, 3, 250), [said("callback_offer_only", barge_in=True)]),
+            (("key", "2", 92), []),  # no messages here: 2 is not an option
+            (("key", "1", 93), [StopPrompts(), said(read_back("0612345670"), barge_in=True)]),
+        ],
+        id="no-messages-offer-names-only-the-callback",
     ),
 ]  # fmt: skip
 

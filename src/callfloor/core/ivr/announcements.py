@@ -34,7 +34,7 @@ def position_prompts(position: int | None) -> tuple[str, ...]:
 
 
 def wait_prompts(seconds: float | None) -> tuple[str, ...]:
-    """The estimated wait, rounded up to the minute; nothing if unknown or beyond 30 minutes."""
+    """The estimated wait, rounded up to the minute; "more than 30 minutes" beyond; nothing if unknown."""
     if seconds is None or not math.isfinite(seconds):
         return ()
     if seconds < 60:  # a negative estimate is a late agent: still under a minute
@@ -42,8 +42,8 @@ def wait_prompts(seconds: float | None) -> tuple[str, ...]:
     minutes = math.ceil(seconds / 60)
     if minutes == 1:  # French says "une minute"; number_1 is the masculine "un"
         return (WAIT_INTRO, "wait_one_minute")
-    if minutes > LARGEST_SPOKEN:
-        return ()
+    if minutes > LARGEST_SPOKEN:  # a caller still deserves to hear that the wait is long
+        return (WAIT_INTRO, "wait_more_than", f"number_{LARGEST_SPOKEN}", "wait_minutes")
     return (WAIT_INTRO, f"number_{minutes}", "wait_minutes")
 
 

@@ -15,7 +15,8 @@ on entry and with every deadline, and the session decides what to say of them.
   whose words would be those said last time is skipped (a caller stuck at the same place
   hears music rather than the same sentence). The period counts from the end of what was said
   (at least :data:`SHORTEST_PERIOD_S` of music); one that is not positive means "on entry only".
-- The callback offer (``callback_offer``, a key stops it) comes once ``callback_after_s`` has
+- The callback offer (``callback_offer``, or ``callback_offer_only`` when the queue takes no
+  messages; a key stops it) comes once ``callback_after_s`` has
   passed, or as soon as a figure's wait exceeds ``callback_when_wait_over_s``. From then on it
   stays open: 1 or 2 are taken at any time while waiting, and the offer is repeated with
   every periodic announcement (even one whose figures are skipped).
@@ -253,7 +254,7 @@ class WaitSession:
             return self._overflow()
         self._last_figures = self._figures()
         entry = (options.entry_prompt,) if options.entry_prompt is not None else ()
-        offer = ("callback_offer",) if self._open_offer(now) else ()
+        offer = (self._offer_prompt,) if self._open_offer(now) else ()
         return self._say((*entry, *self._last_figures, *offer), now)
 
     def _on_hold_deadline(self, _key: str, now: float) -> list[WaitAction]:
@@ -267,7 +268,7 @@ class WaitSession:
             if figures != self._last_figures:
                 said, self._last_figures = figures, figures
         if self._open_offer(now) or (periodic and self.offer_open):
-            said = (*said, "callback_offer")
+            said = (*said, self._offer_prompt)
         return self._say(said, now) if said else []
 
     def _on_announcing_deadline(self, _key: str, _now: float) -> list[WaitAction]:
@@ -289,6 +290,11 @@ class WaitSession:
             return stop + self._ask((), now)
         self._number = self.caller
         return stop + self._read_back(())
+
+    @property
+    def _offer_prompt(self) -> str:
+        """The offer names the message key only when the queue takes messages."""
+        return "callback_offer" if self.options.voicemail else "callback_offer_only"
 
     def _figures(self) -> tuple[str, ...]:
         position = position_prompts(self.position) if self.options.announce_position else ()
