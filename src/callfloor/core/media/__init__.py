@@ -12,6 +12,8 @@ clock and the WAV files, and passes arrival times in.
 - :mod:`.dtmf`: RFC 4733 telephone events: payload, the packets of one digit, a receiver
   that reports each digit once.
 - :mod:`.mixing`: two legs into one mixed frame, or into one stereo frame.
+- :mod:`.amd`: answering-machine detection (détection de répondeur) on the first seconds of an
+  answered outbound call, from energy and cadence (:mod:`.amd_signal`, :mod:`.amd_rules`).
 
 Errors, all rooted in :class:`callfloor.core.CoreError`::
 
@@ -19,7 +21,8 @@ Errors, all rooted in :class:`callfloor.core.CoreError`::
     ├── CodecError       PCM that cannot be coded: an odd number of octets, frames of unequal length
     ├── FieldRangeError  a value its field cannot hold (payload type 128, sequence 65536…)
     ├── RtpParseError    a datagram that is not a valid RTP packet: drop it (RFC 3550 A.1)
-    └── DtmfParseError   a telephone-event payload that is not 4 octets
+    ├── DtmfParseError   a telephone-event payload that is not 4 octets
+    └── AmdError         detector settings that cannot work, a frame time that is not a number
 """
 
 from callfloor.core import CoreError
