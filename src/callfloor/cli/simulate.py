@@ -1,23 +1,32 @@
-"""``callfloor simulate``: a scenario through the real floor, KPIs as tables or one JSON object."""
+"""``callfloor simulate``: a scenario through the real floor, KPIs as tables or one JSON object.
+
+An inbound scenario runs through the floor (ACD, KPI fold); an outbound one (a file with an
+``outbound:`` section, see :mod:`callfloor.sim.outbound_scenario`) through a campaign's dialer.
+"""
 
 import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from callfloor.cli.base import app, console, fail
+from callfloor.sim import outbound_report
+from callfloor.sim.outbound import OutboundResult, simulate_outbound
+from callfloor.sim.outbound_scenario import OutboundScenario, load_any_scenario
 from callfloor.sim.report import ROWS, as_json, definition_note, rows
 from callfloor.sim.run import SimResult, simulate
-from callfloor.sim.scenario import load_scenario
 from callfloor.yamlfile import YamlFileError
 
 # Runs expected to take more than a second or so get a progress bar.
 LONG_RUN_CALLS = 20_000
+# Attempts an outbound agent makes in an hour, roughly, to foresee a long run.
+ATTEMPTS_PER_AGENT_HOUR = 60
+R = TypeVar("R", SimResult, OutboundResult)
 
 
 @app.command("simulate")
@@ -31,11 +40,15 @@ def simulate_command(
         bool, typer.Option("--json", help="Print one JSON object instead of tables.")
     ] = False,
 ) -> None:
-    """Run a scenario through the real routing engine and print its KPIs."""
+    """Run a scenario through the real routing engine (or dialer) and print its KPIs."""
     try:
-        scenario = load_scenario(scenario_file)
+        loaded = load_any_scenario(scenario_file)
     except YamlFileError as exc:
         fail(exc.problems)
+    if isinstance(loaded, OutboundScenario):
+        _outbound(loaded, seed=seed, days=days, json_output=json_output)
+        return
+    scenario = loaded
     expected = days * scenario.duration_hours * sum(a.peak() for a in scenario.arrivals)
     if json_output or expected < LONG_RUN_CALLS:
         result = simulate(scenario, seed=seed, days=days)
@@ -47,7 +60,43 @@ def simulate_command(
         _tables(result)
 
 
-def _with_progress(run: Callable[[Callable[[float], None]], SimResult]) -> SimResult:
+def _outbound(scenario: OutboundScenario, *, seed: int, days: int, json_output: bool) -> None:
+    expected = days * scenario.duration_hours * scenario.outbound.agents * ATTEMPTS_PER_AGENT_HOUR
+    if json_output or expected < LONG_RUN_CALLS:
+        result = simulate_outbound(scenario, seed=seed, days=days)
+    else:
+        result = _with_progress(
+            lambda progress: simulate_outbound(scenario, seed=seed, days=days, progress=progress)
+        )
+    if json_output:
+        report = outbound_report.as_json(result, seed=seed)
+        sys.stdout.write(json.dumps(report, ensure_ascii=False) + "\n")
+    else:
+        _outbound_tables(result)
+
+
+def _outbound_tables(result: OutboundResult) -> None:
+    title = (
+        f"Outbound, {result.mode} — {result.agents} agents, {result.days} day(s) of "
+        f"{result.duration_hours:g} h / Campagne sortante"
+    )
+    totals = Table(title=title)
+    totals.add_column("KPI")
+    totals.add_column("value", justify="right")
+    for label, value in outbound_report.rows(result):
+        totals.add_row(label, value)
+    console.print(totals)
+    outcomes = Table(title="Attempts by outcome / Appels par issue")
+    outcomes.add_column("outcome / issue")
+    outcomes.add_column("attempts", justify="right")
+    outcomes.add_column("share", justify="right")
+    for row in outbound_report.outcome_rows(result):
+        outcomes.add_row(*row)
+    console.print(outcomes)
+    console.print(outbound_report.DEFINITIONS, highlight=False)
+
+
+def _with_progress(run: Callable[[Callable[[float], None]], R]) -> R:
     columns = (
         TextColumn("Simulating"),
         BarColumn(),

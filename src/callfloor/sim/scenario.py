@@ -20,6 +20,9 @@ Keys (a stable interface: extend, never rename)::
 Queues also take the center's keys (``strategy``, ``priority``, ``max_wait_s``, ``overflow``,
 ``wrap_up_s``, ``ring_timeout_s``, ``steps``); agents take ``name`` (id prefix) and ``chats``.
 A bad file raises :class:`callfloor.sim.ScenarioError` naming the key and its line.
+
+A file with an ``outbound:`` section is an outbound scenario instead (a campaign's dialer, its
+agents and the people it calls); its keys are in :mod:`callfloor.sim.outbound_scenario`.
 """
 
 from pathlib import Path

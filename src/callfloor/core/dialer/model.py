@@ -56,3 +56,7 @@ class LeadSource(Protocol):
     ) -> None:
         """What became of the lead's attempt; the source decides when, if ever, to retry."""
         ...
+
+    def release(self, lead_id: str) -> None:
+        """The lead was handed out but not dialed after all (a preview skipped, an agent gone)."""
+        ...
