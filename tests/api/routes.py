@@ -24,6 +24,7 @@ from callfloor.crm.sales import Sales
 from callfloor.crm.ticket_files import AttachmentStore
 from callfloor.crm.tickets import TicketDesk, TicketInput
 from callfloor.crm.webhook_subscriptions import WebhookSubscriptions
+from callfloor.outbound.campaigns import Campaigns
 from callfloor.storage.interactions import Interaction
 from callfloor.storage.scope import TenantScope
 from callfloor.storage.secretbox import SecretBox
@@ -142,7 +143,7 @@ def admin_only(method: str, path: str) -> bool:
 
 
 def with_integrations(platform: Platform2, sessions: sessionmaker[Session], box: SecretBox) -> Platform2:
-    """Both tenants given a webhook (with a queued ping), and the kind the import and export walks use."""
+    """Both tenants given a webhook (with a queued ping), a campaign, and the kind the import and export walks use."""
     now = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
     with sessions.begin() as session:
         for tenant in (platform.acme, platform.demo):
@@ -152,6 +153,11 @@ def with_integrations(platform: Platform2, sessions: sessionmaker[Session], box:
             tenant.ids["/api/webhooks"] = {"webhook_id": webhook.id}
             tenant.ids["/api/imports"] = {"kind": "contacts"}  # type: ignore[dict-item]
             tenant.ids["/api/exports"] = {"kind": "contacts"}  # type: ignore[dict-item]
+            # Campaigns go by name: each tenant's own, so another tenant's name finds nothing.
+            campaign = Campaigns(session, tenant.tenant_id).create(
+                f"relance-{tenant.tenant_id}", "quote_followup"
+            )
+            tenant.ids["/api/campaigns"] = {"campaign": campaign.name}  # type: ignore[dict-item]
     return platform
 
 

@@ -21,6 +21,7 @@ from callfloor.api.routes import (
     history,
     imports,
     ivr_flows,
+    outbound_imports,
     products,
     prompts,
     recordings,
@@ -85,6 +86,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         calendars.router,
         appointments.router,
         imports.router,
+        outbound_imports.router,
         webhooks.router,
         pages.router,
     ):
