@@ -8,8 +8,9 @@ holder at import, and the export and the erasure (:mod:`callfloor.crm.gdpr_right
 change when it arrives. The built-in holders are the contact itself (phones, e-mails, addresses,
 consents, custom fields), interactions, recordings (:mod:`callfloor.crm.gdpr_holders`), tickets
 (:mod:`callfloor.crm.gdpr_tickets`), quotes and orders (:mod:`callfloor.crm.gdpr_sales`),
-appointments (:mod:`callfloor.crm.gdpr_appointments`), survey answers
-(:mod:`callfloor.crm.gdpr_surveys`).
+appointments (:mod:`callfloor.crm.gdpr_appointments`), survey answers keyed after a call
+(:mod:`callfloor.crm.gdpr_surveys`) and answers taken down by agents
+(:mod:`callfloor.crm.gdpr_survey_responses`).
 
 A holder's interface: a ``kind`` (a short word, unique: the export's key), a ``title`` in French
 and English (the heading of its part of the HTML page), and two methods, both given the session

@@ -24,7 +24,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from callfloor.crm import gdpr_appointments, gdpr_holders, gdpr_sales, gdpr_surveys, gdpr_tickets
+from callfloor.crm import (
+    gdpr_appointments,
+    gdpr_holders,
+    gdpr_sales,
+    gdpr_survey_responses,
+    gdpr_surveys,
+    gdpr_tickets,
+)
 from callfloor.crm.gdpr import PERSONAL_DATA, DataSubject, PersonalDataHolders, delete_after_commit, plain
 from callfloor.storage import NotFoundError
 from callfloor.storage.contacts import Contact
@@ -32,7 +39,7 @@ from callfloor.storage.models import Tenant, User
 from callfloor.storage.repositories import audit
 
 #: The built-in holders' modules, imported so that they have registered.
-BUILT_IN = (gdpr_appointments, gdpr_holders, gdpr_sales, gdpr_surveys, gdpr_tickets)
+BUILT_IN = (gdpr_appointments, gdpr_holders, gdpr_sales, gdpr_survey_responses, gdpr_surveys, gdpr_tickets)
 #: Names the document's shape; bumped if a field changes meaning.
 EXPORT_FORMAT = "callfloor.gdpr-export/1"
 
