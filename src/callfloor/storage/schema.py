@@ -12,7 +12,10 @@ from callfloor.storage import (
     contacts,
     interactions,
     models,
+    outbound,
     sales,
+    scripts,
+    survey_responses,
     surveys,
     tickets,
     webhooks,
@@ -20,6 +23,18 @@ from callfloor.storage import (
 from callfloor.storage.models import Base
 
 #: Modules whose tables make up the schema (imported for their side effect on ``Base``).
-MODEL_MODULES = (models, contacts, sales, tickets, interactions, appointments, webhooks, surveys)
+MODEL_MODULES = (
+    models,
+    contacts,
+    sales,
+    tickets,
+    interactions,
+    appointments,
+    webhooks,
+    surveys,
+    outbound,
+    survey_responses,
+    scripts,
+)
 
 metadata: MetaData = Base.metadata

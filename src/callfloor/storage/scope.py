@@ -18,6 +18,7 @@ from callfloor.storage.repositories import (
     UserRepository,
 )
 from callfloor.storage.sales import OrderRepository, ProductRepository, QuoteRepository
+from callfloor.storage.scripts import CallScriptRepository, SurveyRepository
 from callfloor.storage.surveys import SurveyAnswerRepository
 from callfloor.storage.tickets import (
     ScheduleRepository,
@@ -41,6 +42,8 @@ class TenantScope:
         self.dispositions = DispositionRepository(session, tenant_id)
         self.numbers = NumberRepository(session, tenant_id)
         self.ivr_flows = IvrFlowRepository(session, tenant_id)
+        self.call_scripts = CallScriptRepository(session, tenant_id)
+        self.surveys = SurveyRepository(session, tenant_id)
         self.recordings = RecordingRepository(session, tenant_id)
         self.trunks = TrunkRepository(session, tenant_id)
         self.log = InteractionLog(session, tenant_id)
