@@ -5,6 +5,7 @@ from typing import Self
 
 from pydantic import Field, model_validator
 
+from callfloor.center.campaigns import CampaignSpec
 from callfloor.center.flows import IvrFlowSpec
 from callfloor.center.schema import (
     AgentSpec,
@@ -17,6 +18,7 @@ from callfloor.center.schema import (
     TrunkSpec,
     UserSpec,
 )
+from callfloor.center.scripts import ScriptSpec, SurveySpec
 
 
 def _duplicates(values: list[str]) -> list[str]:
@@ -35,6 +37,9 @@ class CenterSpec(Spec):
     ivr_flows: list[IvrFlowSpec] = Field(default_factory=list)
     numbers: list[NumberSpec] = Field(default_factory=list)
     trunks: list[TrunkSpec] = Field(default_factory=list)
+    scripts: list[ScriptSpec] = Field(default_factory=list)
+    surveys: list[SurveySpec] = Field(default_factory=list)
+    campaigns: list[CampaignSpec] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique_keys(self) -> Self:
@@ -46,6 +51,9 @@ class CenterSpec(Spec):
             "disposition code": [d.code for d in self.dispositions],
             "trunk name": [t.name for t in self.trunks],
             "flow name": [f.name for f in self.ivr_flows],
+            "script name": [s.name for s in self.scripts],
+            "survey name": [s.name for s in self.surveys],
+            "campaign name": [c.name for c in self.campaigns],
         }
         problems = [
             f"duplicate {what}: {', '.join(d)}" for what, v in checks.items() if (d := _duplicates(v))

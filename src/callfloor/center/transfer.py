@@ -34,6 +34,16 @@ from callfloor.center.apply import (
     trunk_spec,
     user_spec,
 )
+from callfloor.center.apply_outbound import (
+    apply_campaign,
+    apply_script,
+    apply_survey,
+    campaign_spec,
+    campaigns,
+    script_spec,
+    stored,
+    survey_spec,
+)
 from callfloor.center.document import CenterSpec
 from callfloor.center.flows import definition, queue_names
 from callfloor.center.schema import TenantSpec
@@ -104,6 +114,7 @@ def _reference_problems(
         if name not in queues
     ]
     problems += _number_problems(spec, scope, doc, queues)
+    problems += _campaign_problems(spec, scope, doc, queues)
     if box is None:
         problems += [
             doc.problem(("trunks", i, "password"), "a trunk password needs the secret key to be sealed with")
@@ -139,6 +150,28 @@ def _number_problems(spec: CenterSpec, scope: TenantScope, doc: YamlDocument, qu
             problems.append(
                 doc.problem(("numbers", i, "number"), f"{entry.number} is routed by another tenant")
             )
+    return problems
+
+
+def _campaign_problems(
+    spec: CenterSpec, scope: TenantScope, doc: YamlDocument, queues: set[str]
+) -> list[str]:
+    scripts = {s.name for s in spec.scripts} | {s.name for s in scope.call_scripts.list()}
+    surveys = {s.name for s in spec.surveys} | {s.name for s in scope.surveys.list()}
+    codes = {d.code for d in spec.dispositions} | {d.code for d in scope.dispositions.list()}
+    problems = []
+    for i, campaign in enumerate(spec.campaigns):
+        for key, value, known in (
+            ("queue", campaign.queue, queues), ("script", campaign.script, scripts),
+            ("survey", campaign.survey, surveys),
+        ):  # fmt: skip
+            if value is not None and value not in known:
+                problems.append(doc.problem(("campaigns", i, key), f"unknown {key} {value!r}"))
+        problems += [
+            doc.problem(("campaigns", i, "dispositions", j), f"unknown disposition {code!r}")
+            for j, code in enumerate(campaign.dispositions)
+            if code not in codes
+        ]
     return problems
 
 
@@ -197,6 +230,7 @@ def import_center(
         found_d = scope.dispositions.by_code(disposition.code)
         apply_disposition(scope, disposition, found_d)
         report.count("disposition", found_d is not None)
+    _apply_outbound(scope, spec, report)
     for number in spec.numbers:
         found_n = scope.numbers.by_number(tenant_number(scope, number.number))
         apply_number(scope, number, found_n)
@@ -220,6 +254,22 @@ def import_center(
     return report
 
 
+def _apply_outbound(scope: TenantScope, spec: CenterSpec, report: ImportReport) -> None:
+    """Scripts and surveys, then the campaigns that name them (and queues, dispositions)."""
+    for script in spec.scripts:
+        found_s = scope.call_scripts.by_name(script.name)
+        apply_script(scope, script, found_s)
+        report.count("script", found_s is not None)
+    for survey in spec.surveys:
+        found_v = scope.surveys.by_name(survey.name)
+        apply_survey(scope, survey, found_v)
+        report.count("survey", found_v is not None)
+    for campaign in spec.campaigns:
+        found_c = campaigns(scope).by_name(campaign.name)
+        apply_campaign(scope, campaign, found_c)
+        report.count("campaign", found_c is not None)
+
+
 def export_center(session: Session, slug: str) -> CenterSpec:
     """The tenant's configuration as a spec, objects in a stable order."""
     tenant = Platform(session).tenant_by_slug(slug)
@@ -239,6 +289,9 @@ def export_center(session: Session, slug: str) -> CenterSpec:
         ivr_flows=sorted((ivr_flow_spec(f) for f in scope.ivr_flows.list()), key=lambda f: f.name),
         numbers=sorted((number_spec(n) for n in scope.numbers.list()), key=lambda n: n.number),
         trunks=sorted((trunk_spec(t) for t in scope.trunks.list()), key=lambda t: t.name),
+        scripts=sorted((script_spec(s) for s in scope.call_scripts.list()), key=lambda s: s.name),
+        surveys=sorted((survey_spec(s) for s in scope.surveys.list()), key=lambda s: s.name),
+        campaigns=sorted((campaign_spec(c) for c in campaigns(scope).list()), key=lambda c: c.name),
     )
 
 
@@ -247,6 +300,9 @@ def dump_center(spec: CenterSpec) -> str:
     data = spec.model_dump(mode="json", by_alias=True, exclude_none=True, exclude=_SECRETS)
     if spec.ivr_flows:  # flows are long: written as they are stored, without their defaults
         data["ivr_flows"] = [{"name": flow.name, **definition(flow)} for flow in spec.ivr_flows]
+    for key in ("scripts", "surveys"):  # likewise
+        if documents := getattr(spec, key):
+            data[key] = [{"name": document.name, **stored(document)} for document in documents]
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
