@@ -209,6 +209,18 @@ def with_tickets(platform: Platform2, sessions: sessionmaker[Session], data_dir:
     return platform
 
 
+#: What an agent does on an outbound campaign: join its dialer, leave it.
+CAMPAIGN_DESK_ROUTES = {
+    ("POST", "/api/campaigns/{campaign}/join"),
+    ("POST", "/api/campaigns/{campaign}/leave"),
+}
+#: And a supervisor: start and stop its dialer too.
+CAMPAIGN_RUN_ROUTES = CAMPAIGN_DESK_ROUTES | {
+    ("POST", "/api/campaigns/{campaign}/start"),
+    ("POST", "/api/campaigns/{campaign}/stop"),
+}
+
+
 def sells(method: str, path: str) -> bool:
     """Whether agents may call this route: quotes, orders, reading the catalogue."""
     if path.startswith(("/api/quotes", "/api/orders")):

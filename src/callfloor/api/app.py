@@ -13,6 +13,7 @@ from callfloor.api.routes import (
     auth,
     calendars,
     calls,
+    campaign_runs,
     contacts,
     custom_fields,
     floor,
@@ -87,6 +88,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         appointments.router,
         imports.router,
         outbound_imports.router,
+        campaign_runs.router,
         webhooks.router,
         pages.router,
     ):

@@ -12,6 +12,7 @@ from callfloor.channels.webhooks import WebhookSender
 from callfloor.core.sip.digest import DigestAlgorithm
 from callfloor.crm.voicemail import VoicemailBox
 from callfloor.prompts.tenants import TenantPrompts
+from callfloor.server.campaigns import CampaignRuns
 from callfloor.server.media.offload import MediaProcess
 from callfloor.server.media.ports import PortAllocator
 from callfloor.server.recordings import RecordingStore
@@ -48,6 +49,9 @@ async def serve(settings: Settings) -> None:
     media = MediaProcess.start() if settings.media_process else None
     if media is not None:
         endpoint.calls.players = media.player
+    app.state.campaigns = CampaignRuns(
+        endpoint, context.sessions
+    )  # outbound dialers (api.routes.campaign_runs)
     sip = SipTransports(endpoint)
     try:
         host, port = await sip.start(settings.sip_host, settings.sip_port)
