@@ -14,6 +14,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from callfloor.center.apply_outbound import apply_script, apply_survey
+from callfloor.center.scripts import ScriptSpec, SurveySpec
 from callfloor.crm.appointments import AppointmentBook, AppointmentInput
 from callfloor.crm.calendars import CalendarInput, Calendars
 from callfloor.crm.catalogue import Catalogue
@@ -40,6 +42,18 @@ SAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "AgentCreate": {"user_id": 1, "extension": "3999"},
     "AgentPatch": {"max_chats": 2},
     "SkillSpec": {"name": "de"},
+    "CampaignSpec": {"name": "other", "type": "survey", "mode": "preview"},
+    "ScriptSpec": {
+        "name": "other",
+        "start": "a",
+        "pages": {"a": {"title": "A", "text": "Bonjour {first_name}"}},
+    },
+    "SurveySpec": {"name": "other", "questions": [{"id": "q", "type": "yes_no", "text": "Satisfait ?"}]},
+    # Two models are called SurveySpec (this one and the IVR flow's survey node): OpenAPI keeps the module.
+    "callfloor__center__scripts__SurveySpec": {
+        "name": "other",
+        "questions": [{"id": "q", "type": "yes_no", "text": "Satisfait ?"}],
+    },
     "QueueSpec": {"name": "other"},
     "DispositionSpec": {"code": "other", "label": {"fr": "Autre", "en": "Other"}},
     "NumberSpec": {"number": "0800999999", "queue": "support"},
@@ -157,7 +171,16 @@ def with_integrations(platform: Platform2, sessions: sessionmaker[Session], box:
             campaign = Campaigns(session, tenant.tenant_id).create(
                 f"relance-{tenant.tenant_id}", "quote_followup"
             )
-            tenant.ids["/api/campaigns"] = {"campaign": campaign.name}  # type: ignore[dict-item]
+            tenant.ids["/api/campaigns"] = {"campaign": campaign.name, "object_id": campaign.id}  # type: ignore[dict-item]
+            scope = TenantScope(session, tenant.tenant_id)
+            script = apply_script(
+                scope, ScriptSpec.model_validate(SAMPLE_BODIES["ScriptSpec"] | {"name": "s"})
+            )
+            survey = apply_survey(
+                scope, SurveySpec.model_validate(SAMPLE_BODIES["SurveySpec"] | {"name": "s"})
+            )
+            tenant.ids["/api/scripts"] = {"object_id": script.id}
+            tenant.ids["/api/surveys"] = {"object_id": survey.id}
     return platform
 
 
