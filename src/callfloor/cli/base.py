@@ -1,11 +1,15 @@
-"""The ``callfloor`` application object and what every command shares: consoles, failing."""
+"""The ``callfloor`` application object and what every command shares: consoles, failing,
+the table of an import's refused lines."""
 
+from collections.abc import Sequence
 from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from callfloor import __version__
+from callfloor.crm.imports import Refusal
 
 app = typer.Typer(help="callfloor: the contact-center platform.", no_args_is_help=True, add_completion=False)
 user_app = typer.Typer(help="Manage users.", no_args_is_help=True)
@@ -34,3 +38,19 @@ def fail(problems: list[str], code: int = 1) -> NoReturn:
     for problem in problems:
         errors.print(problem, markup=False, highlight=False, soft_wrap=True)  # one problem, one line
     raise typer.Exit(code=code)
+
+
+#: Refused lines an import prints; the rest are counted.
+MAX_REFUSALS_SHOWN = 50
+
+
+def print_refusals(refused: Sequence[Refusal]) -> None:
+    """The first refused lines of an import, with field and reason in English and French."""
+    table = Table(title="Refused lines / lignes refusées")
+    for column in ("line / ligne", "field / champ", "reason", "motif"):
+        table.add_column(column)
+    for row in refused[:MAX_REFUSALS_SHOWN]:
+        table.add_row(str(row.line), row.field or "", row.en, row.fr)
+    console.print(table)
+    if len(refused) > MAX_REFUSALS_SHOWN:
+        console.print(f"… {len(refused) - MAX_REFUSALS_SHOWN} more / de plus")

@@ -9,7 +9,7 @@ from rich.progress import Progress
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from callfloor.cli.base import app, console, fail
+from callfloor.cli.base import app, console, fail, print_refusals
 from callfloor.crm.exports import export_file
 from callfloor.crm.imports import Importer, ImportReport
 from callfloor.crm.sheets import SheetError
@@ -21,7 +21,6 @@ from callfloor.storage.repositories import audit
 
 crm_app = typer.Typer(help="Import and export the customer file and the catalogue.", no_args_is_help=True)
 app.add_typer(crm_app, name="crm")
-MAX_REFUSALS_SHOWN = 50
 
 
 class Kind(StrEnum):
@@ -58,14 +57,7 @@ def _summary(report: ImportReport) -> None:
             f"Ignored columns / colonnes ignorées: {', '.join(report.ignored_columns)}", highlight=False
         )
     if report.refused:
-        refused = Table(title="Refused lines / lignes refusées")
-        for column in ("line / ligne", "field / champ", "reason", "motif"):
-            refused.add_column(column)
-        for row in report.refused[:MAX_REFUSALS_SHOWN]:
-            refused.add_row(str(row.line), row.field or "", row.en, row.fr)
-        console.print(refused)
-        if len(report.refused) > MAX_REFUSALS_SHOWN:
-            console.print(f"… {len(report.refused) - MAX_REFUSALS_SHOWN} more / de plus")
+        print_refusals(report.refused)
 
 
 @crm_app.command("import")

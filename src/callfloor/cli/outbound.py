@@ -9,7 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from callfloor.cli.base import app, console, fail
+from callfloor.cli.base import app, console, fail, print_refusals
 from callfloor.crm.sheets import SheetError
 from callfloor.outbound import OutboundError
 from callfloor.outbound.consents import PhoneConsents
@@ -23,7 +23,6 @@ from callfloor.storage.migrate import upgrade
 from callfloor.storage.platform import Platform
 from callfloor.storage.repositories import audit
 
-MAX_REFUSALS_SHOWN = 50
 FileArg = Annotated[
     Path,
     typer.Argument(help="CSV (UTF-8 or Windows-1252; ; , or tab) or XLSX file.", exists=True, dir_okay=False),
@@ -102,18 +101,7 @@ def _summary(report: ImportReport, title: str) -> None:
             f"Ignored columns / colonnes ignorées: {', '.join(report.ignored_columns)}", highlight=False
         )
     if report.refused:
-        _refusals(report)
-
-
-def _refusals(report: ImportReport) -> None:
-    refused = Table(title="Refused lines / lignes refusées")
-    for column in ("line / ligne", "field / champ", "reason", "motif"):
-        refused.add_column(column)
-    for row in report.refused[:MAX_REFUSALS_SHOWN]:
-        refused.add_row(str(row.line), row.field or "", row.en, row.fr)
-    console.print(refused)
-    if len(report.refused) > MAX_REFUSALS_SHOWN:
-        console.print(f"… {len(report.refused) - MAX_REFUSALS_SHOWN} more / de plus")
+        print_refusals(report.refused)
 
 
 @app.command("import-list")
