@@ -1,5 +1,5 @@
 """The ``callfloor`` application object and what every command shares: consoles, failing,
-the table of an import's refused lines."""
+the tenant a command names, the table of an import's refused lines."""
 
 from collections.abc import Sequence
 from typing import Annotated, NoReturn
@@ -7,9 +7,11 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.orm import Session
 
 from callfloor import __version__
 from callfloor.crm.imports import Refusal
+from callfloor.storage.platform import Platform
 
 app = typer.Typer(help="callfloor: the contact-center platform.", no_args_is_help=True, add_completion=False)
 user_app = typer.Typer(help="Manage users.", no_args_is_help=True)
@@ -54,3 +56,21 @@ def print_refusals(refused: Sequence[Refusal]) -> None:
     console.print(table)
     if len(refused) > MAX_REFUSALS_SHOWN:
         console.print(f"… {len(refused) - MAX_REFUSALS_SHOWN} more / de plus")
+
+
+TenantOption = Annotated[str | None, typer.Option("--tenant", help="Tenant slug (default: the only tenant).")]
+
+
+def tenant_id_of(session: Session, slug: str | None) -> int:
+    """The id of the tenant ``--tenant`` names, or of the only tenant; fails otherwise."""
+    platform = Platform(session)
+    if slug is None:
+        tenants = platform.tenants()
+        if len(tenants) != 1:
+            slugs = ", ".join(t.slug for t in tenants) or "none / aucun"
+            fail([f"name the tenant with --tenant ({slugs})", f"nommez le tenant avec --tenant ({slugs})"])
+        return tenants[0].id
+    found = platform.tenant_by_slug(slug)
+    if found is None:
+        fail([f"unknown tenant {slug!r} / tenant inconnu {slug!r}"])
+    return found.id

@@ -12,8 +12,7 @@ import typer
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from callfloor.cli.base import app, console, fail
-from callfloor.cli.outbound import TenantOption, _tenant_id
+from callfloor.cli.base import TenantOption, app, console, fail, tenant_id_of
 from callfloor.crm.sheets import write_csv, write_xlsx
 from callfloor.outbound import UnknownCampaignError
 from callfloor.outbound.audit import HEADER, audit_rows
@@ -79,7 +78,7 @@ def check(
     upgrade(engine)
     try:
         with session_factory(engine)() as session:
-            tenant_id = _tenant_id(session, tenant)
+            tenant_id = tenant_id_of(session, tenant)
             found = _campaign(session, tenant_id, campaign)
             compliance = CampaignCompliance(session, found)
             checked = compliance.check(compliance.pending(), now)
@@ -153,7 +152,7 @@ def audit(
     upgrade(engine)
     try:
         with session_factory(engine)() as session:
-            found = _campaign(session, _tenant_id(session, tenant), campaign)
+            found = _campaign(session, tenant_id_of(session, tenant), campaign)
             rows = list(audit_rows(session, found, start, end))
     finally:
         engine.dispose()

@@ -9,7 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from callfloor.cli.base import app, console, fail, print_refusals
+from callfloor.cli.base import TenantOption, app, console, fail, print_refusals, tenant_id_of
 from callfloor.crm.sheets import SheetError
 from callfloor.outbound import OutboundError
 from callfloor.outbound.consents import PhoneConsents
@@ -20,7 +20,6 @@ from callfloor.outbound.mapping import parse_map
 from callfloor.settings import Settings
 from callfloor.storage.db import make_engine, session_factory
 from callfloor.storage.migrate import upgrade
-from callfloor.storage.platform import Platform
 from callfloor.storage.repositories import audit
 
 FileArg = Annotated[
@@ -31,23 +30,8 @@ MapOption = Annotated[
     list[str] | None,
     typer.Option("--map", help="field=Column[,field=Column…]: the column holding each field (repeatable)."),
 ]
-TenantOption = Annotated[str | None, typer.Option("--tenant", help="Tenant slug (default: the only tenant).")]
 DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Report without writing.")]
 Run = Callable[[Session, int, Callable[[int, int], None]], ImportReport]
-
-
-def _tenant_id(session: Session, slug: str | None) -> int:
-    platform = Platform(session)
-    if slug is None:
-        tenants = platform.tenants()
-        if len(tenants) != 1:
-            slugs = ", ".join(t.slug for t in tenants) or "none / aucun"
-            fail([f"name the tenant with --tenant ({slugs})", f"nommez le tenant avec --tenant ({slugs})"])
-        return tenants[0].id
-    found = platform.tenant_by_slug(slug)
-    if found is None:
-        fail([f"unknown tenant {slug!r} / tenant inconnu {slug!r}"])
-    return found.id
 
 
 def _run(file: Path, tenant: str | None, action: str, run: Run) -> ImportReport:
@@ -60,7 +44,7 @@ def _run(file: Path, tenant: str | None, action: str, run: Run) -> ImportReport:
             session_factory(engine).begin() as session,
             Progress(*columns, console=console, transient=True) as bar,
         ):
-            tenant_id = _tenant_id(session, tenant)
+            tenant_id = tenant_id_of(session, tenant)
             task = bar.add_task(file.name, total=None)
             report = run(
                 session, tenant_id, lambda done, total: bar.update(task, completed=done, total=total)
