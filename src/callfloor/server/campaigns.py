@@ -87,6 +87,7 @@ class CampaignRun:
         self, runs: "CampaignRuns", tenant_id: int, name: str, leads: StoredLeads, settings: DialerSettings
     ):
         self.runs, self.tenant_id, self.name, self.leads = runs, tenant_id, name, leads
+        self.amd = False  # answering-machine detection on the calls' first seconds
         self.dialer = CampaignDialer(settings, leads, name=f"t{tenant_id}-{name}", start=runs.clock())
         self._timer: asyncio.TimerHandle | None = None
 
@@ -124,9 +125,9 @@ class CampaignRun:
 
     # -- what the calls say (CallListener) --------------------------------------------------------
 
-    def answered(self, call: str) -> None:
-        """A person answered."""
-        self.handle(CallAnswered(call))
+    def answered(self, call: str, machine: bool = False) -> None:
+        """Answered: by a person, or by a machine when the detector says so."""
+        self.handle(CallAnswered(call, machine=machine))
 
     def failed(self, call: str, outcome: Outcome) -> None:
         """Unanswered."""
@@ -153,7 +154,7 @@ class CampaignRun:
             if isinstance(action, Dial):
                 self.leads.dialed(action.lead, action.caller_id, now)
                 calls.dial(action.call, self.tenant_id, action.lead.number, caller_id=action.caller_id,
-                           timeout_s=action.timeout_s, listener=self)  # fmt: skip
+                           timeout_s=action.timeout_s, listener=self, amd=self.amd)  # fmt: skip
             elif isinstance(action, Connect):
                 self.leads.connected(action.lead, action.agent)
                 calls.connect(action.call, action.agent)
@@ -214,8 +215,9 @@ class CampaignRuns:
                                     f"Campaign inactive or in preview mode: {name}")  # fmt: skip
             trunk = self.endpoint.trunks.outbound(tenant_id)
             settings = dialer_settings(campaign, (trunk.caller_id or "") if trunk is not None else "")
-            campaign_id = campaign.id
+            campaign_id, amd = campaign.id, campaign.amd
         run = CampaignRun(self, tenant_id, name, StoredLeads(self.sessions, tenant_id, campaign_id), settings)
+        run.amd = amd
         self.runs[(tenant_id, name)] = run
         log.info("campaign %s of tenant %s started (%s)", name, tenant_id, settings.mode)
         return run

@@ -45,8 +45,8 @@ def outcome_of(status: int) -> Outcome:
 class CallListener(Protocol):
     """Who hears what becomes of a campaign's calls (the campaign's driver)."""
 
-    def answered(self, call: str) -> None:
-        """A person answered."""
+    def answered(self, call: str, machine: bool = False) -> None:
+        """Answered: by a person, or by a machine when the detector says so."""
 
     def failed(self, call: str, outcome: Outcome) -> None:
         """The call ended unanswered."""
@@ -95,8 +95,12 @@ class CampaignCalls:
         caller_id: str,
         timeout_s: float,
         listener: CallListener,
+        amd: bool = False,
     ) -> None:
-        """INVITE ``number`` (E.164) through the tenant's trunk; the listener hears what it gives."""
+        """INVITE ``number`` (E.164) through the tenant's trunk; the listener hears what it gives.
+
+        ``amd``: answering-machine detection on the answered call (not wired yet: a person).
+        """
         call = self.calls[call_id] = CampaignCall(call_id, tenant_id, number, listener)
         spawn(self._dial(call, caller_id, timeout_s))
 
