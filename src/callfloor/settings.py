@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     # Prompts and music on hold played by a second process (server/media/worker.py), so that the
     # SIP process keeps a core to itself; false plays them in the one process.
     media_process: bool = True
+    # The longest wrap-up of an outbound campaign whose queue sets none: the agent's disposition
+    # ends it sooner; past it the attempt is stored without one and the agent is ready again.
+    campaign_wrap_up_s: float = Field(default=120.0, ge=0, le=3600)
     secret_key: SecretStr | None = None
     token_ttl_s: int = Field(default=12 * 3600, ge=60)
     cookie_secure: bool = True

@@ -28,6 +28,7 @@ from callfloor.crm.tickets import TicketDesk, TicketInput
 from callfloor.crm.webhook_subscriptions import WebhookSubscriptions
 from callfloor.outbound.campaigns import Campaigns
 from callfloor.storage.interactions import Interaction
+from callfloor.storage.outbound import Lead
 from callfloor.storage.scope import TenantScope
 from callfloor.storage.secretbox import SecretBox
 from tests.crm.customer_files import ticket_floor
@@ -35,6 +36,8 @@ from tests.tenants import Platform2
 
 SAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "LoginRequest": {"email": "nobody@example.org", "password": "x"},
+    "PreviewChoice": {"lead_id": 1},
+    "DispositionInput": {"disposition": "sale"},
     "TenantCreate": {"slug": "newco", "name": "NewCo"},
     "TenantPatch": {"name": "Renamed"},
     "UserCreate": {"email": "new@acme.example", "name": "New", "role": "agent", "password": "long-enough"},
@@ -111,6 +114,9 @@ SAMPLE_BODIES: dict[str, dict[str, Any]] = {
     },
     "RescheduleIn": {"start": "2030-01-08T14:00:00+01:00", "end": "2030-01-08T15:00:00+01:00"},
     "EraseRequest": {"confirm": True, "dry_run": True},  # a walk never erases for real
+    "ScriptIn": {"taken": [], "locale": "fr"},
+    "SurveyIn": {"answers": {"q": True}, "interaction_id": "walk-1"},
+    "QuoteTargetsIn": {"min_age_days": 7, "max_age_days": None, "min_amount": None, "dry_run": False},
 }
 
 # Query strings that routes with a required query parameter are called with.
@@ -146,9 +152,17 @@ FLOOR_ROUTES = {
 TRANSFER_ROUTES = {("POST", "/api/imports/{kind}"), ("GET", "/api/exports/{kind}")}
 
 
+#: A campaign's results, its survey figures and their export: reports.
+CAMPAIGN_REPORT_ROUTES = {
+    ("GET", "/api/campaigns/{campaign}/results"),
+    ("GET", "/api/campaigns/{campaign}/survey/results"),
+    ("GET", "/api/campaigns/{campaign}/survey/export"),
+}
+
+
 def reads_reports(method: str, path: str) -> bool:
     """Whether client viewers may call this route: KPIs and reports, which supervisors and admins read too."""
-    return path.startswith("/api/kpi/") and method == "GET"
+    return (path.startswith("/api/kpi/") and method == "GET") or (method, path) in CAMPAIGN_REPORT_ROUTES
 
 
 def admin_only(method: str, path: str) -> bool:
@@ -181,6 +195,13 @@ def with_integrations(platform: Platform2, sessions: sessionmaker[Session], box:
             )
             tenant.ids["/api/scripts"] = {"object_id": script.id}
             tenant.ids["/api/surveys"] = {"object_id": survey.id}
+            campaign.script, campaign.survey = script.name, survey.name  # the agent desk's walks use them
+            lead = Lead(tenant_id=tenant.tenant_id, campaign_id=campaign.id, phone="+33612345678",
+                        phone_type="mobile", zone="Europe/Paris", country="FR", first_name="Jeanne",
+                        data={"quote_number": "D-1"})  # fmt: skip
+            session.add(lead)
+            session.flush()
+            tenant.ids["/api/campaigns"]["lead_id"] = lead.id
     return platform
 
 
@@ -232,15 +253,25 @@ def with_tickets(platform: Platform2, sessions: sessionmaker[Session], data_dir:
     return platform
 
 
-#: What an agent does on an outbound campaign: join its dialer, leave it.
+#: What an agent does on an outbound campaign: join, leave; read a lead, walk its script, ask its survey.
 CAMPAIGN_DESK_ROUTES = {
     ("POST", "/api/campaigns/{campaign}/join"),
     ("POST", "/api/campaigns/{campaign}/leave"),
+    ("GET", "/api/campaigns/{campaign}/desk"),
+    ("POST", "/api/campaigns/{campaign}/preview/dial"),
+    ("POST", "/api/campaigns/{campaign}/preview/skip"),
+    ("POST", "/api/campaigns/{campaign}/disposition"),
+    ("GET", "/api/campaigns/{campaign}/leads/{lead_id}"),
+    ("POST", "/api/campaigns/{campaign}/leads/{lead_id}/script"),
+    ("GET", "/api/campaigns/{campaign}/leads/{lead_id}/survey"),
+    ("POST", "/api/campaigns/{campaign}/leads/{lead_id}/survey"),
 }
-#: And a supervisor: start and stop its dialer too.
+#: And a supervisor: see, start and stop its dialer too.
 CAMPAIGN_RUN_ROUTES = CAMPAIGN_DESK_ROUTES | {
+    ("GET", "/api/campaigns/{campaign}/run"),
     ("POST", "/api/campaigns/{campaign}/start"),
     ("POST", "/api/campaigns/{campaign}/stop"),
+    ("POST", "/api/campaigns/{campaign}/quote-targets"),  # and feed a relance de devis from the quotes
 }
 
 

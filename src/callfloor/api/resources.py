@@ -58,7 +58,7 @@ class SpecResource(Generic[S, M]):
 
     def show(self, obj: M) -> dict[str, Any]:
         """The API view: the spec plus the id."""
-        return {"id": obj.id, **self.to_spec(obj).model_dump(mode="json")}  # type: ignore[attr-defined]
+        return {"id": obj.id, **self.to_spec(obj).model_dump(mode="json", by_alias=True)}  # type: ignore[attr-defined]
 
     def write(self, caller: Caller, body: S, obj: M | None) -> M:
         """Create (``obj`` None) or replace an object, refusing a duplicate natural key."""

@@ -22,8 +22,8 @@ from callfloor.storage.scripts import CallScript, Survey
 
 
 def stored(spec: ScriptSpec | SurveySpec) -> dict[str, Any]:
-    """What is kept of a script or survey: its spec less its name, defaults left out."""
-    return spec.model_dump(mode="json", exclude={"name"}, exclude_defaults=True)
+    """What is kept of a script or survey: its spec less its name, defaults left out, keys as written."""
+    return spec.model_dump(mode="json", by_alias=True, exclude={"name"}, exclude_defaults=True)
 
 
 def apply_script(scope: TenantScope, spec: ScriptSpec, script: CallScript | None = None) -> CallScript:

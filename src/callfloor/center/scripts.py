@@ -50,7 +50,7 @@ puts each at its line (``path:line: where: message``), as ``callfloor ivr check`
 from collections.abc import Collection
 from typing import Annotated, Any, Self
 
-from pydantic import BeforeValidator, Field, StringConstraints, ValidationInfo, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, StringConstraints, ValidationInfo, model_validator
 
 from callfloor.center.schema import Name, Spec
 from callfloor.core.ivr import Severity
@@ -140,7 +140,10 @@ class ScriptSpec(Spec):
 
 
 class ConditionSpec(Spec):
-    """``question`` and one test of its answer."""
+    """``question`` and one test of its answer (``in``; ``in_`` is read too, as surveys kept
+    before 2026-12 stored it)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     question: Name
     equals: ConditionValue | None = None

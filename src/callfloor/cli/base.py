@@ -1,7 +1,8 @@
 """The ``callfloor`` application object and what every command shares: consoles, failing,
-the tenant a command names, the table of an import's refused lines."""
+the tenant a command names, the table of an import's refused lines, a time given as an option."""
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Annotated, NoReturn
 
 import typer
@@ -74,3 +75,16 @@ def tenant_id_of(session: Session, slug: str | None) -> int:
     if found is None:
         fail([f"unknown tenant {slug!r} / tenant inconnu {slug!r}"])
     return found.id
+
+
+def instant(text: str | None, option: str) -> datetime | None:
+    """An option's ISO date-time with its UTC offset (None when not given); fails otherwise."""
+    if text is None:
+        return None
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        fail([f"{option}: not an ISO date-time: {text!r} / date et heure ISO attendues : {text!r}"])
+    if at.tzinfo is None:
+        fail([f"{option}: give the UTC offset, e.g. +01:00 / précisez le décalage UTC, ex. +01:00"])
+    return at

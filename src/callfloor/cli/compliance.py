@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from callfloor.cli.base import TenantOption, app, console, fail, tenant_id_of
+from callfloor.cli.base import TenantOption, app, console, fail, instant, tenant_id_of
 from callfloor.crm.sheets import write_csv, write_xlsx
 from callfloor.outbound import UnknownCampaignError
 from callfloor.outbound.audit import HEADER, audit_rows
@@ -31,18 +31,6 @@ app.add_typer(compliance_app, name="compliance")
 
 CampaignOption = Annotated[str, typer.Option("--campaign", help="The campaign's name.")]
 MAX_SHOWN = 50
-
-
-def _instant(text: str | None, option: str) -> datetime | None:
-    if text is None:
-        return None
-    try:
-        at = datetime.fromisoformat(text)
-    except ValueError:
-        fail([f"{option}: not an ISO date-time: {text!r} / date et heure ISO attendues : {text!r}"])
-    if at.tzinfo is None:
-        fail([f"{option}: give the UTC offset, e.g. +01:00 / précisez le décalage UTC, ex. +01:00"])
-    return at
 
 
 def _verdict(checked: Checked, zone: ZoneInfo) -> tuple[str, str]:
@@ -73,7 +61,7 @@ def check(
     ] = False,
 ) -> None:
     """Say which of a campaign's leads are callable now, which later (from when) and which never, and why."""
-    now = _instant(at, "--at") or datetime.now().astimezone()
+    now = instant(at, "--at") or datetime.now().astimezone()
     engine = make_engine(Settings().resolved_database_url)
     upgrade(engine)
     try:
@@ -147,7 +135,7 @@ def audit(
     """Export every attempt of a campaign with the rules applied to it (CSV or XLSX)."""
     if out.suffix.lower() not in (".csv", ".xlsx"):
         fail([f"{out}: .csv or .xlsx / .csv ou .xlsx"])
-    start, end = _instant(since, "--from"), _instant(until, "--to")
+    start, end = instant(since, "--from"), instant(until, "--to")
     engine = make_engine(Settings().resolved_database_url)
     upgrade(engine)
     try:

@@ -1,6 +1,9 @@
-"""``callfloor import-list``, ``import-dnc`` and ``import-consents``: outbound files, CSV or XLSX."""
+"""``callfloor import-list``, ``import-dnc`` and ``import-consents``: outbound files, CSV or XLSX;
+``callfloor quote-followup``: a relance de devis's leads taken from the CRM's quotes."""
 
+import re
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -9,14 +12,24 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from callfloor.cli.base import TenantOption, app, console, fail, print_refusals, tenant_id_of
+from callfloor.cli.base import (
+    MAX_REFUSALS_SHOWN,
+    TenantOption,
+    app,
+    console,
+    fail,
+    print_refusals,
+    tenant_id_of,
+)
 from callfloor.crm.sheets import SheetError
-from callfloor.outbound import OutboundError
+from callfloor.outbound import OutboundError, values
 from callfloor.outbound.consents import PhoneConsents
 from callfloor.outbound.dnc import SOURCES, DncRegister
 from callfloor.outbound.importing import ImportReport
 from callfloor.outbound.lists import ListImporter
 from callfloor.outbound.mapping import parse_map
+from callfloor.outbound.quote_targets import QuoteTargets, QuoteTargetsReport
+from callfloor.outbound.values import CellError
 from callfloor.settings import Settings
 from callfloor.storage.db import make_engine, session_factory
 from callfloor.storage.migrate import upgrade
@@ -153,3 +166,72 @@ def import_consents(
         )
 
     _summary(_run(file, tenant, "import.consents", run), f"consents / consentements ({purpose})")
+
+
+_DAYS = re.compile(r"(\d+)\s*([dwj]?)")  # days (jours) or weeks; retry_config's parse_delay has no weeks
+
+
+def _days(text: str, option: str) -> int:
+    """Days from ``7d``, ``7`` (days) or ``2w`` (weeks)."""
+    found = _DAYS.fullmatch(text.strip().lower())
+    if found is None:
+        fail([f"{option}: {text!r} is not an age such as 7d, 7 or 2w",
+              f"{option} : {text!r} n'est pas un âge comme 7d, 7 ou 2w"])  # fmt: skip
+    number, unit = found.groups()
+    return int(number) * (7 if unit == "w" else 1)
+
+
+def _quote_report(report: QuoteTargetsReport) -> None:
+    heading = "Dry run: nothing written / Essai : rien n'est écrit" if report.dry_run else "Quote follow-up"
+    table = Table(title=f"{heading} — {report.campaign}")
+    counts = {"created / créés": report.created, "refreshed / mis à jour": report.refreshed,
+              "unchanged / inchangés": report.unchanged, "closed / clos": report.closed,
+              "merged / fusionnés": len(report.merged), "skipped / écartés": len(report.skipped)}  # fmt: skip
+    for name in counts:
+        table.add_column(name, justify="right")
+    table.add_row(*(str(n) for n in counts.values()))
+    console.print(table)
+    if report.skipped:
+        skipped = Table(title="Skipped quotes / devis écartés")
+        for column in ("quote / devis", "reason", "motif"):
+            skipped.add_column(column)
+        for row in report.skipped[:MAX_REFUSALS_SHOWN]:
+            skipped.add_row(row.quote, row.en, row.fr)
+        console.print(skipped)
+    if report.merged:
+        merged = ", ".join(f"{m.quote} → {m.into}" for m in report.merged[:MAX_REFUSALS_SHOWN])
+        console.print(f"Merged (same number) / fusionnés (même numéro) : {merged}", highlight=False)
+
+
+@app.command("quote-followup")
+def quote_followup(
+    *,
+    campaign: Annotated[str, typer.Option("--campaign", help="The quote follow-up campaign's name.")],
+    min_age: Annotated[str, typer.Option("--min-age", help="Sent at least this long ago: 7d, 7, 2w.")],
+    max_age: Annotated[str | None, typer.Option("--max-age", help="Sent at most this long ago.")] = None,
+    min_amount: Annotated[str | None, typer.Option("--min-amount", help="Least amount incl. VAT.")] = None,
+    tenant: TenantOption = None,
+    dry_run: DryRunOption = False,
+) -> None:
+    """Feed a relance de devis from the CRM: sent quotes unanswered, one lead per quote."""
+    least = _days(min_age, "--min-age")
+    most = _days(max_age, "--max-age") if max_age is not None else None
+    try:
+        amount = Decimal(values.amount(min_amount, "min_amount") or 0) if min_amount is not None else None
+    except CellError as exc:
+        fail([f"--min-amount: {exc.en}", f"--min-amount : {exc.fr}"])
+    engine = make_engine(Settings().resolved_database_url)
+    upgrade(engine)
+    try:
+        with session_factory(engine).begin() as session:
+            tenant_id = tenant_id_of(session, tenant)
+            targets = QuoteTargets(session, tenant_id)
+            report = targets.run(campaign, min_age=least, max_age=most, min_amount=amount, dry_run=dry_run)
+            if not dry_run:
+                audit(session, "campaign.quote_targets", tenant_id=tenant_id, target=campaign[:200],
+                      details=report.counts())  # fmt: skip
+    except OutboundError as exc:
+        fail([exc.en, exc.fr])
+    finally:
+        engine.dispose()
+    _quote_report(report)

@@ -20,7 +20,7 @@ MAX_NAME = 64
 #: Settings :meth:`Campaigns.create` accepts besides name, type and mode.
 SETTINGS = frozenset({
     "caller_id", "script", "survey", "country", "b2b", "existing_customers_only", "target_drop_rate",
-    "power_ratio", "amd", "machine_message", "retry_rules", "schedule", "active",
+    "power_ratio", "amd", "machine_message", "retry_rules", "schedule", "active", "dispositions",
 })  # fmt: skip
 
 

@@ -21,13 +21,22 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from callfloor.core.compliance.abandon import check_abandon_rate
 from callfloor.core.compliance.check import check_attempt
-from callfloor.core.compliance.model import CampaignFacts, ConsentFacts, History, Purpose, Target, Verdict
+from callfloor.core.compliance.model import (
+    CampaignFacts,
+    ConsentFacts,
+    Decision,
+    History,
+    Purpose,
+    Target,
+    Verdict,
+)
 from callfloor.core.compliance.profiles import BUILTIN
-from callfloor.core.compliance.rules import RuleKind
+from callfloor.core.compliance.rules import AbandonParams, RuleKind
 from callfloor.core.dialer.model import Outcome
 from callfloor.outbound.consents import PhoneConsents
 from callfloor.outbound.dnc import DncRegister
@@ -126,6 +135,24 @@ class CampaignCompliance:
             number: History(tuple(sorted(attempts[number])), refused.get(number))
             for number in attempts.keys() | refused.keys()
         }
+
+    def abandon_rate(self, now: datetime) -> Decision:
+        """The campaign's abandon rate over its profile's window (16 CFR 310.4(b)(4)(i)), judged."""
+        purpose = Purpose(self.campaign.type)
+        caps = [r.params for r in self.profile.of_kind(RuleKind.ABANDON_RATE_CAP) if purpose in r.purposes]
+        window = next((p.window for p in caps if isinstance(p, AbandonParams)), None)
+        if window is None:
+            return check_abandon_rate(self.profile, 0, 0, purpose)  # not applicable, and says so
+        persons = (Outcome.ANSWERED.value, Outcome.DROPPED.value)
+        query = (
+            select(CallAttempt.outcome, func.count())
+            .where(CallAttempt.tenant_id == self.tenant_id, CallAttempt.campaign_id == self.campaign.id)
+            .where(CallAttempt.outcome.in_(persons), CallAttempt.started_at > now - window)
+            .group_by(CallAttempt.outcome)
+        )
+        counts: dict[str, int] = dict(self.session.execute(query).all())
+        answered = sum(counts.values())
+        return check_abandon_rate(self.profile, answered, counts.get(Outcome.DROPPED.value, 0), purpose)
 
     def _needs_consent(self) -> bool:
         return any(rule.kind is RuleKind.CONSENT_REQUIRED for rule in self.profile.rules)

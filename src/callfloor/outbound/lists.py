@@ -179,16 +179,17 @@ class ListImporter:
 
     def _insertable(self, row: LeadRow, contact: int | None, list_id: int) -> dict[str, Any]:
         return {
-            **_fields(row), "tenant_id": self.tenant_id, "campaign_id": self.campaign.id, "list_id": list_id,
-            "contact_id": contact, "phone": row.phone, "phone_type": row.phone_type, "status": "untouched",
-            "attempts": 0, "created_at": self.now, "updated_at": self.now,
+            **lead_columns(row), "tenant_id": self.tenant_id, "campaign_id": self.campaign.id,
+            "list_id": list_id, "contact_id": contact, "phone": row.phone, "phone_type": row.phone_type,
+            "status": "untouched", "attempts": 0, "created_at": self.now, "updated_at": self.now,
         }  # fmt: skip
 
     def _updatable(self, lead_id: int, row: LeadRow, contact: int | None) -> dict[str, Any]:
-        return {**_fields(row), "lead_id": lead_id, "contact_id": contact, "updated_at": self.now}
+        return {**lead_columns(row), "lead_id": lead_id, "contact_id": contact, "updated_at": self.now}
 
 
-def _fields(row: LeadRow) -> dict[str, Any]:
+def lead_columns(row: LeadRow) -> dict[str, Any]:
+    """A lead's columns a row sets besides its number and type: names, priority, data, place."""
     place = row.place
     merged = {name: getattr(row, name) for name in MERGED}
     return {**merged, "zone": place.zone, "country": place.country, "subdivision": place.subdivision}

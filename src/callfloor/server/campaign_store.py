@@ -24,6 +24,7 @@ from callfloor.core.dialer.lifecycle import LeadStatus
 from callfloor.core.dialer.model import Lead, Outcome
 from callfloor.core.dialer.retry_config import parse_policy
 from callfloor.outbound.compliance import CampaignCompliance
+from callfloor.outbound.opposition import OBJECTIONS, record_objection
 from callfloor.storage.outbound import CallAttempt, Campaign
 from callfloor.storage.outbound import Lead as LeadRow
 
@@ -82,10 +83,15 @@ class StoredLeads:
         """The book records the outcome; the attempt row and the lead's row are written."""
         self.book.record(lead_id, outcome, now, **details)
         attempt = self.pending.pop(lead_id, None)
+        disposition = details.get("disposition")
         with self.sessions.begin() as session:
             if attempt is not None:
-                session.add(self._attempt(lead_id, outcome, attempt, now, details.get("disposition")))
-            self._store(session, lead_id, outcome, details.get("disposition"))
+                session.add(self._attempt(lead_id, outcome, attempt, now, disposition))
+            row = self._store(session, lead_id, outcome, disposition)
+            if disposition in OBJECTIONS and row is not None:
+                name = self._campaign(session).name
+                agent = attempt.agent if attempt is not None else None
+                record_objection(session, self.tenant_id, row.phone, moment(now), campaign=name, agent=agent)
 
     def release(self, lead_id: str) -> None:
         """Not dialed after all."""
@@ -141,10 +147,12 @@ class StoredLeads:
             caller_id=attempt.caller_id or None, rules=attempt.rules,
         )  # fmt: skip
 
-    def _store(self, session: Session, lead_id: str, outcome: Outcome, disposition: str | None) -> None:
+    def _store(
+        self, session: Session, lead_id: str, outcome: Outcome, disposition: str | None
+    ) -> LeadRow | None:
         row = session.get(LeadRow, int(lead_id))
         if row is None:
-            return
+            return None
         state = self.book.state(lead_id)
         row.status, row.attempts = state.status.value, state.attempts
         row.next_attempt_at = None if state.due_at is None else moment(state.due_at)
@@ -152,6 +160,7 @@ class StoredLeads:
         if disposition is not None:
             row.last_disposition = disposition
         row.updated_at = datetime.now(UTC)
+        return row
 
     @staticmethod
     def _lead(row: LeadRow) -> Lead:

@@ -49,9 +49,8 @@ async def serve(settings: Settings) -> None:
     media = MediaProcess.start() if settings.media_process else None
     if media is not None:
         endpoint.calls.players = media.player
-    app.state.campaigns = CampaignRuns(
-        endpoint, context.sessions
-    )  # outbound dialers (api.routes.campaign_runs)
+    campaigns = CampaignRuns(endpoint, context.sessions, wrap_up_s=settings.campaign_wrap_up_s)
+    app.state.campaigns = campaigns  # outbound dialers (api.routes.campaign_runs)
     sip = SipTransports(endpoint)
     try:
         host, port = await sip.start(settings.sip_host, settings.sip_port)
@@ -62,6 +61,8 @@ async def serve(settings: Settings) -> None:
         ) from exc
     log.info("SIP listening on %s:%s (UDP and TCP)", host, port)
     endpoint.reload_trunks()  # those that register do so now
+    for run in campaigns.restore():  # those running when the server stopped; agents join again
+        log.info("campaign %s of tenant %s resumed", run.name, run.tenant_id)
     allowed = networks(settings.webhook_private_networks.split(","))
     webhooks = WebhookSender(context.sessions, box, private_networks=allowed)  # to tenants' CRMs
     sender = asyncio.create_task(webhooks.run(), name="webhooks")

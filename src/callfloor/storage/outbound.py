@@ -33,6 +33,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -92,6 +93,8 @@ class Campaign(TenantOwned, Base):
     # Hours the campaign calls within the legal hours: {"weekly": {...}} or {"name": "..."}.
     schedule: Mapped[dict[str, Any]] = mapped_column(default=dict)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Started and not stopped: the server resumes its dialer when it restarts.
+    running: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -1,119 +1,36 @@
 """A campaign dialed live: sipp as the provider's trunk and the people behind it, baresip as the agent.
 
-The campaign's clock is set to a Tuesday morning in Paris, within the legal calling hours of
-décret 2022-1313, or outside them to see leads held back. Leads are existing customers, so the
-consent rule (loi 2025-594) does not apply, and the caller ID is a dedicated 0948 number (Arcep
-decision 2022-1583).
+The floor, its clock and its leads are :mod:`tests.server.sip.campaign_floor`'s.
 """
 
-import subprocess
 import time
-from collections.abc import Iterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from callfloor.api.app import create_app
 from callfloor.core.acd.model import AgentState
-from callfloor.outbound.campaigns import Campaigns
-from callfloor.server.campaigns import CampaignRun, CampaignRuns
+from callfloor.server.campaigns import CampaignRuns
 from callfloor.server.sip.campaign_calls import outcome_of
-from callfloor.settings import Settings
-from callfloor.storage.outbound import CallAttempt, Campaign, DncEntry, Lead
+from callfloor.storage.outbound import DncEntry
 from tests.server.conftest import LiveSip
+from tests.server.sip.campaign_floor import (
+    CALLER_ID,
+    PARIS,
+    at,
+    attempts,
+    campaign,
+    customers,
+    leads,
+    runs_of,
+    start,
+)
 from tests.server.sip.phones import Floor
-from tests.server.sip.test_calls import DATA, wait_for
-from tests.server.sip.test_outbound import _errors, _free_port
-from tests.server.sip.test_trunks import Config, listening
+from tests.server.sip.test_calls import wait_for
+from tests.server.sip.test_outbound import _errors
 from tests.tenants import Platform2, bearer
-
-PARIS = ZoneInfo("Europe/Paris")
-TUESDAY_MORNING = datetime(2026, 12, 8, 11, 0, tzinfo=PARIS)
-CALLER_ID = "+33948000000"
-
-
-@pytest.fixture
-def runs(live_sip: LiveSip, sessions: sessionmaker[Session]) -> Iterator[CampaignRuns]:
-    made = live_sip.call(lambda: CampaignRuns(live_sip.endpoint, sessions))
-    assert isinstance(made, CampaignRuns)
-    at(made, TUESDAY_MORNING)
-    yield made
-
-    def stop() -> None:
-        for key in list(made.runs):
-            made.stop(*key)
-
-    live_sip.call(stop)
-
-
-def at(runs: CampaignRuns, when: datetime) -> None:
-    """The campaign's clock from ``when`` on, as ``LiveSip.at`` sets the journeys'."""
-    offset = when.timestamp() - time.time()
-    runs.clock = lambda: time.time() + offset
-
-
-def campaign(sessions: sessionmaker[Session], numbers: list[str], mode: str = "progressive") -> None:
-    """Campaign ``relance`` of the demo tenant, with one lead per number, in that order."""
-    with sessions.begin() as session:
-        created = Campaigns(session, 1).create(
-            "relance", "prospecting", mode, caller_id=CALLER_ID, existing_customers_only=True, power_ratio=2.0
-        )
-        for i, number in enumerate(numbers):
-            session.add(Lead(
-                tenant_id=1, campaign_id=created.id, phone=number, phone_type="mobile", zone="Europe/Paris",
-                country="FR", priority=len(numbers) - i, data={"customer": "1"},
-            ))  # fmt: skip
-
-
-def customers(floor: Floor, calls: int) -> subprocess.Popen[bytes]:
-    """sipp as the tenant's trunk and the people behind it, for ``calls`` calls."""
-    port = _free_port()
-    command = [
-        "sipp", "-i", "127.0.0.1", "-p", str(port), "-mi", "127.0.0.1", "-mp", "0", "-m", str(calls), "-t", "u1",
-        "-sf", str(DATA / "sipp" / "campaign_customer.xml"),
-        "-timeout", "60s", "-timeout_error", "-nostdin", "-trace_err", "-trace_msg",
-    ]  # fmt: skip
-    process = subprocess.Popen(
-        command, cwd=floor.tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    floor.processes.append(process)
-    assert wait_for(lambda: listening(port, "udp"), 10), "sipp does not listen"
-    trunk = Config(
-        1, "operateur", "127.0.0.1", port, "trunk-secret", register=False, caller_id="+33972000000"
-    )
-    live = floor.live
-    live.call(lambda: live.endpoint.trunks.load([trunk], live.loop.time()))
-    return process
-
-
-def start(live: LiveSip, runs: CampaignRuns, *agents: str) -> CampaignRun:
-    def go() -> CampaignRun:
-        run = runs.start(1, "relance")
-        for agent in agents:
-            run.join(agent)
-        return run
-
-    run = live.call(go)
-    assert isinstance(run, CampaignRun)
-    return run
-
-
-def attempts(sessions: sessionmaker[Session]) -> list[CallAttempt]:
-    """The attempts of campaign ``relance`` (the demo may have campaigns of its own)."""
-    query = select(CallAttempt).join(Campaign).where(Campaign.name == "relance").order_by(CallAttempt.id)
-    with sessions() as session:
-        return list(session.scalars(query).all())
-
-
-def leads(sessions: sessionmaker[Session]) -> dict[str, Lead]:
-    """The leads of campaign ``relance``, by number."""
-    query = select(Lead).join(Campaign).where(Campaign.name == "relance")
-    with sessions() as session:
-        return {lead.phone: lead for lead in session.scalars(query).all()}
 
 
 def test_progressive_dials_each_lead_and_bridges_the_answered_ones_to_the_agent(
@@ -240,14 +157,6 @@ def test_predictive_mode_dials_through_the_same_path(
     assert leads(sessions)["+33612000004"].status == "scheduled"
 
 
-@pytest.fixture
-def api(settings: Settings, engine: Engine, live_sip: LiveSip, runs: CampaignRuns) -> Iterator[TestClient]:
-    app = create_app(settings, engine)
-    app.state.sip, app.state.campaigns = live_sip.endpoint, runs
-    with TestClient(app, base_url="http://testserver") as client:
-        yield client
-
-
 def test_a_supervisor_starts_the_campaign_and_an_agent_joins_it_from_inbound(
     api: TestClient, platform: Platform2, floor: Floor, live_sip: LiveSip, sessions: sessionmaker[Session]
 ) -> None:
@@ -277,12 +186,6 @@ def test_a_supervisor_starts_the_campaign_and_an_agent_joins_it_from_inbound(
     assert api.post(f"{url}/leave", headers=logins["1001"]).json()["agents"] == {"1001": "logged_out"}
     assert live_sip.call(inbound) == (AgentState.READY, None)
     assert api.post(f"{url}/stop", headers=logins["supervisor"]).json()["running"] is False
-
-
-def runs_of(api: TestClient) -> CampaignRuns:
-    runs = api.app.state.campaigns  # type: ignore[attr-defined]
-    assert isinstance(runs, CampaignRuns)
-    return runs
 
 
 @pytest.mark.parametrize(

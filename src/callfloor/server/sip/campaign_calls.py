@@ -4,11 +4,16 @@ Theory of operation. The campaign's driver (:mod:`callfloor.server.campaigns`) c
 dialer's actions here and hears back, through a :class:`CallListener`, what the dialer's events
 say. :meth:`CampaignCalls.dial` INVITEs the number through the tenant's trunk, presenting the
 campaign's caller ID, and gives up after the ring timeout (CANCEL, ``no_answer``). A refusal is
-read as an outcome (:func:`outcome_of`). The 2xx is ``answered``; the person waits in silence
-until :meth:`~CampaignCalls.connect` rings the agent's registered phone and joins both RTP
-sessions once it answers, or :meth:`~CampaignCalls.play` says the recorded message and hangs up
-(16 CFR 310.4(b)(4)(iii)). A BYE on either side ends the other: ``ended``. An agent's phone that
-cannot be reached ends the call too, the customer hung up on (the dialer counts a conversation).
+read as an outcome (:func:`outcome_of`). The 2xx is ``answered``: at once or, when the campaign
+asks for answering-machine detection, once :class:`~callfloor.server.media.amd_tap.AmdTap` has
+heard who answered, a machine or a person (an undecided verdict is a person: one is never
+lost). A callee who hangs up while it listens was never reported answered, so the dialer hears
+``no_answer``: an answer then an end would count a drop nobody caused, a machine would be a
+guess. The person waits in silence until :meth:`~CampaignCalls.connect` rings the agent's
+registered phone and joins both RTP sessions once it answers, or :meth:`~CampaignCalls.play`
+says the recorded message and hangs up (16 CFR 310.4(b)(4)(iii)). A BYE on either side ends
+the other: ``ended``. An agent's phone that cannot be reached ends the call too, the customer
+hung up on (the dialer counts a conversation).
 """
 
 import asyncio
@@ -18,7 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from callfloor.core.config import Locale
 from callfloor.core.dialer.model import Outcome
+from callfloor.core.media.amd import AmdResult, AmdVerdict
+from callfloor.server.media.amd_tap import AmdTap
 from callfloor.server.media.bridge import Bridge as MediaBridge
 from callfloor.server.media.player import Player
 from callfloor.server.media.ports import PortAllocator
@@ -63,7 +71,9 @@ class CampaignCall:
     tenant_id: int
     number: str
     listener: CallListener
+    amd: bool = False  # answering-machine detection after the answer
     customer: Leg | None = None
+    detector: AmdTap | None = None  # while it listens
     agent_leg: Leg | None = None
     bridge: MediaBridge | None = None
     player: Player | None = None
@@ -99,9 +109,9 @@ class CampaignCalls:
     ) -> None:
         """INVITE ``number`` (E.164) through the tenant's trunk; the listener hears what it gives.
 
-        ``amd``: answering-machine detection on the answered call (not wired yet: a person).
+        ``amd``: the answer is reported once the detector says whether a machine gave it.
         """
-        call = self.calls[call_id] = CampaignCall(call_id, tenant_id, number, listener)
+        call = self.calls[call_id] = CampaignCall(call_id, tenant_id, number, listener, amd)
         spawn(self._dial(call, caller_id, timeout_s))
 
     async def _dial(self, call: CampaignCall, caller_id: str, timeout_s: float) -> None:
@@ -170,8 +180,19 @@ class CampaignCalls:
 
     def _answered(self, call: CampaignCall) -> None:
         self._stop_timer(call)
-        if not call.over:
+        if call.over:
+            return
+        if call.amd and call.customer is not None:
+            call.detector = AmdTap(call.customer.rtp, lambda result: self._detected(call, result))
+        else:
             call.listener.answered(call.id)
+
+    def _detected(self, call: CampaignCall, result: AmdResult) -> None:
+        call.detector = None
+        reason, after = result.explain(Locale.EN), result.after_s or 0.0
+        log.info("campaign call %s: %s after %.1f s (%s)", call.id, result.verdict, after, reason)
+        if not call.over:
+            call.listener.answered(call.id, machine=result.verdict is AmdVerdict.MACHINE)
 
     def _refused(self, call: CampaignCall, status: int) -> None:
         log.info("campaign call %s: %s refused with %s", call.id, call.number, status)
@@ -190,7 +211,11 @@ class CampaignCalls:
         log.info("campaign call %s: %s talks to agent %s", call.id, call.number, call.agent_leg.agent)
 
     def _hung_up(self, call: CampaignCall) -> None:
-        self._end(call)
+        if call.detector is not None:  # not reported answered yet: see the module docstring
+            log.info("campaign call %s: %s hung up while we listened", call.id, call.number)
+            self._unanswered(call, Outcome.NO_ANSWER)
+        else:
+            self._end(call)
 
     # -- endings -------------------------------------------------------------------------------
 
@@ -211,6 +236,9 @@ class CampaignCalls:
         call.over = True
         self.calls.pop(call.id, None)
         self._stop_timer(call)
+        if call.detector is not None:
+            call.detector.stop()
+            call.detector = None
         if call.player is not None:
             call.player.stop()
         if call.bridge is not None:
