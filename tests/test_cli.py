@@ -67,8 +67,8 @@ def server(env: dict[str, str], tmp_path: Path) -> Iterator[tuple[str, str]]:
         process = subprocess.Popen([sys.executable, "-m", "callfloor", "up"], env=env, stdout=out, stderr=out)
     base = f"http://127.0.0.1:{env['CALLFLOOR_HTTP_PORT']}"
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+        deadline = time.monotonic() + 90  # migrating and seeding a fresh database on a loaded CI machine
+        while time.monotonic() < deadline and process.poll() is None:
             try:
                 if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
                     break

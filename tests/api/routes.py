@@ -117,6 +117,8 @@ SAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "ScriptIn": {"taken": [], "locale": "fr"},
     "SurveyIn": {"answers": {"q": True}, "interaction_id": "walk-1"},
     "QuoteTargetsIn": {"min_age_days": 7, "max_age_days": None, "min_amount": None, "dry_run": False},
+    "AgentStateIn": {"state": "paused", "reason": "lunch"},
+    "PriorityIn": {"priority": 5},
 }
 
 # Query strings that routes with a required query parameter are called with.
@@ -145,6 +147,17 @@ FLOOR_ROUTES = {
     ("POST", "/api/calls/{call_id}/conference"),
     ("POST", "/api/calls/{call_id}/recording/pause"),
     ("POST", "/api/calls/{call_id}/recording/resume"),
+}
+#: An agent's own state on the live floor: agents (and supervisors or admins who are agents too).
+AGENT_DESK_ROUTES = {("GET", "/api/me/agent"), ("POST", "/api/me/agent/state")}
+#: The live floor's event stream: the wallboard for supervisors and admins, their own desk for agents.
+FLOOR_STREAM = ("GET", "/api/floor/stream")
+#: Watching and commanding the live floor: supervisors and admins (no SIP server in the walks: 503 or 404).
+SUPERVISION_ROUTES = {
+    ("GET", "/api/floor/live"),
+    FLOOR_STREAM,
+    ("POST", "/api/agents/{extension}/state"),
+    ("POST", "/api/calls/{call_id}/priority"),
 }
 
 
@@ -202,6 +215,8 @@ def with_integrations(platform: Platform2, sessions: sessionmaker[Session], box:
             session.add(lead)
             session.flush()
             tenant.ids["/api/campaigns"]["lead_id"] = lead.id
+            # An agent's state goes by extension: each tenant's own, so another tenant's finds nothing.
+            tenant.ids["/api/agents"]["extension"] = scope.agents.list()[0].extension  # type: ignore[assignment]
     return platform
 
 

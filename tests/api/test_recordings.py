@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from callfloor.settings import Settings
-from callfloor.storage.models import Recording
+from callfloor.storage.models import Recording, Tenant
 from callfloor.storage.repositories import audit_entries
 from tests.tenants import Platform2
 
@@ -165,3 +165,25 @@ def test_queue_recording_settings_through_the_api(
         response = client.put(f"/api/queues/{created['id']}", json={"name": "qa", **bad}, headers=admin)
         assert response.status_code == 422, bad
         assert response.json()["error_id"] == "invalid_request"
+
+
+def test_client_viewers_listen_only_when_their_tenant_lets_them(
+    client: TestClient,
+    platform: Platform2,
+    as_role: dict[str, dict[str, str]],
+    sessions: sessionmaker[Session],
+) -> None:
+    recording_id = _acme_recording(platform)
+    viewer = as_role["client_viewer"]
+    refused = client.get(f"/api/recordings/{recording_id}/audio", headers=viewer)
+    assert refused.status_code == 403  # personal data: closed by default
+    with sessions.begin() as session:
+        tenant = session.get(Tenant, platform.acme.tenant_id)
+        assert tenant is not None
+        tenant.client_viewer_personal_data = True
+    assert [r["id"] for r in client.get("/api/recordings", headers=viewer).json()] == [recording_id]
+    heard = client.get(f"/api/recordings/{recording_id}/audio", headers=viewer)
+    assert heard.status_code == 200 and heard.headers["content-type"] == "audio/wav"
+    assert client.delete(f"/api/recordings/{recording_id}", headers=viewer).status_code == 403
+    demo = platform.demo.ids["/api/recordings"]["recording_id"]
+    assert client.get(f"/api/recordings/{demo}/audio", headers=viewer).status_code == 404

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from callfloor.settings import Settings
 from callfloor.storage.secretbox import SecretBox
 from tests.api.routes import (
+    AGENT_DESK_ROUTES,
     FLOOR_ROUTES,
     OPEN_ROUTES,
     PLATFORM_ROUTES,
@@ -53,7 +54,8 @@ def test_the_same_routes_work_on_the_callers_own_objects(
     client: TestClient, platform: Platform2, as_role: dict[str, dict[str, str]]
 ) -> None:
     for op in operations(client):
-        if op.params and op.method == "GET" and (op.method, op.path) not in FLOOR_ROUTES:  # no call is live
+        live = FLOOR_ROUTES | {("GET", "/api/campaigns/{campaign}/run")}  # no call is live, no dialer (503)
+        if op.params and op.method == "GET" and (op.method, op.path) not in live:
             response = op.call(client, op.url(platform.acme.ids), as_role["admin"])
             assert response.status_code == 200, (op, response.text)
 
@@ -63,6 +65,8 @@ def test_lists_show_only_the_callers_tenant(
 ) -> None:
     for op in operations(client):
         if op.method != "GET" or op.params or (op.method, op.path) in OPEN_ROUTES | PLATFORM_ROUTES:
+            continue
+        if (op.method, op.path) in AGENT_DESK_ROUTES:  # the admin is no agent (409): no list to show
             continue
         response = op.call(client, op.path, as_role["admin"])
         assert response.status_code == 200, (op, response.text)

@@ -82,9 +82,11 @@ def test_the_results_are_exported_as_csv_and_xlsx(
     book = tmp_path / "reponses.xlsx"
     answers = cli(env, "survey-results", "--campaign", "relance", "--out", str(book), "--table", "answers")
     assert answers.returncode == 0, answers.stderr
-    sheet = load_workbook(book, read_only=True).active
+    workbook = load_workbook(book, read_only=True)  # read-only keeps the file open until closed
+    sheet = workbook.active
     assert sheet is not None
     table = [list(r) for r in sheet.iter_rows(values_only=True)]
+    workbook.close()
     column = table[0].index("value")
     assert sorted(r[column] for r in table[1:] if r[table[0].index("question")] == "why_low") == ["Délais"]
     assert len(table) == 1 + 7

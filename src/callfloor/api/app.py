@@ -1,6 +1,9 @@
 """Building the ASGI application: API routers, web pages, error handlers, shared context."""
 
+from pathlib import Path
+
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from callfloor import __version__
@@ -8,10 +11,12 @@ from callfloor.api import errors
 from callfloor.api.context import AppContext
 from callfloor.api.routes import (
     accounts,
+    agent_state,
     agents,
     appointments,
     auth,
     calendars,
+    call_priority,
     calls,
     campaign_desk,
     campaign_results,
@@ -20,6 +25,8 @@ from callfloor.api.routes import (
     contacts,
     custom_fields,
     floor,
+    floor_live,
+    floor_stream,
     gdpr,
     health,
     history,
@@ -45,10 +52,13 @@ from callfloor.api.routes import (
 from callfloor.settings import Settings
 from callfloor.storage.db import make_engine
 
+#: The pages' style sheet and script (``/static``).
+STATIC = Path(__file__).resolve().parent.parent / "web" / "static"
+
 
 def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     """The callfloor web application; ``engine`` defaults to the settings' database."""
-    from callfloor.web import pages
+    from callfloor.web import access, admin, desk, pages, portal, wallboard
 
     app = FastAPI(
         title="callfloor",
@@ -59,6 +69,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     )
     app.state.context = AppContext(settings, engine or make_engine(settings.resolved_database_url))
     errors.install(app)
+    access.install(app)
     for router in (
         health.router,
         auth.router,
@@ -74,6 +85,10 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         campaigns.router,
         sip.router,
         calls.router,
+        call_priority.router,
+        agent_state.router,
+        floor_live.router,
+        floor_stream.router,
         recordings.router,
         prompts.router,
         contacts.router,
@@ -99,6 +114,11 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         quote_targets.router,
         webhooks.router,
         pages.router,
+        portal.router,
+        desk.router,
+        wallboard.router,
+        admin.router,
     ):
         app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -39,7 +39,10 @@ def db_session(context: Annotated[AppContext, Depends(app_context)]) -> Iterator
         yield session
 
 
-DbSession = Annotated[Session, Depends(db_session)]
+#: Committed when the route function returns, before the answer goes out (scope "function"): a
+#: client that reads right after a 2xx sees what was written, and a failed commit is a 5xx, not a
+#: 200 already sent. Routes that stream hold no request session (the floor's stream opens its own).
+DbSession = Annotated[Session, Depends(db_session, scope="function")]
 
 
 def unauthorized() -> ApiError:

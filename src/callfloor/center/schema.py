@@ -43,7 +43,7 @@ Country = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 def _known_zone(value: str) -> str:
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: a name too long for a file
         raise ValueError(f"unknown time zone {value!r}") from exc
     return value
 

@@ -79,7 +79,7 @@ def timezone(value: str | None) -> str | None:
         return None
     try:
         ZoneInfo(value.strip())
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
         raise refuse(
             "timezone", f"unknown time zone {value!r}", f"fuseau horaire inconnu {value!r}"
         ) from None

@@ -74,6 +74,8 @@ class LiveFloor:
         self._ended: list[InteractionTally] = []  # and the records of the interactions they end
         self._commit_timer: asyncio.TimerHandle | None = None
         self._write_failures = 0
+        # Called with every entry as it is stored, on the loop: the wallboard's fold, its streams.
+        self.listeners: list[Callable[[LogEntry], None]] = []
 
     def handle(self, event: Event) -> list[Action]:
         """Apply an event now; an illegal one (a race with the network) is logged and ignored."""
@@ -129,6 +131,8 @@ class LiveFloor:
     def _store(self, entry: LogEntry) -> None:
         """Queue ``entry`` for the group commit, started now if the batch is full or no loop runs."""
         self.waits.observe(entry)
+        for listener in self.listeners:
+            listener(entry)
         self._pending.append(entry)
         if len(self._pending) >= GROUP_COMMIT_MAX:
             self.flush()

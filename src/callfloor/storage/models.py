@@ -93,6 +93,8 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Bumped on password change or deactivation: tokens carry it, so old ones stop working.
     token_version: Mapped[int] = mapped_column(Integer, default=0)
+    # The pages' language the user chose ("fr", "en"); None: the tenant's.
+    locale: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     agent: Mapped["Agent | None"] = relationship(back_populates="user", passive_deletes=True)

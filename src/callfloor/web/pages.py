@@ -1,40 +1,36 @@
 """The login form, the home page and logout, on the session cookie."""
 
-from pathlib import Path
+from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request, Response
+from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
-from fastapi.templating import Jinja2Templates
 
 from callfloor.api.context import AppContext
 from callfloor.api.deps import SESSION_COOKIE, DbSession, app_context, authenticate, client_ip
 from callfloor.api.errors import ApiError
 from callfloor.api.login import log_in
-from callfloor.api.routes.auth import me_of
-from callfloor.storage.models import Tenant
-from callfloor.web.i18n import LANG_COOKIE, language, translator
+from callfloor.web.access import safe_next
+from callfloor.web.i18n import language
+from callfloor.web.nav import N_
+from callfloor.web.render import page
 
 router = APIRouter(include_in_schema=False)
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
 Context = Annotated[AppContext, Depends(app_context)]
-
-
-def _page(request: Request, name: str, status: int = 200, **values: object) -> HTMLResponse:
-    lang = language(request)
-    response = templates.TemplateResponse(
-        request, name, {"lang": lang.value, "t": translator(lang), **values}, status_code=status
-    )
-    if request.query_params.get("lang") in {"fr", "en"}:
-        response.set_cookie(LANG_COOKIE, lang.value, max_age=365 * 86400, samesite="lax")
-    return response
+ROLE_LABELS = {
+    "superadmin": N_("Platform administrator"),
+    "admin": N_("Administrator"),
+    "supervisor": N_("Supervisor"),
+    "agent": N_("Agent"),
+    "client_viewer": N_("Client"),
+}
 
 
 @router.get("/login")
-def login_form(request: Request) -> HTMLResponse:
-    """The login form."""
-    return _page(request, "login.html", email="", error=None)
+def login_form(request: Request, next_: Annotated[str, Query(alias="next")] = "/") -> HTMLResponse:
+    """The login form (``next``: the page to go back to)."""
+    return page(request, "login.html", email="", error=None, next=safe_next(next_))
 
 
 @router.post("/login", response_model=None)
@@ -43,14 +39,16 @@ def login_submit(
     context: Context,
     email: Annotated[str, Form(max_length=254)],
     password: Annotated[str, Form(max_length=200)],
+    next_: Annotated[str, Form(alias="next", max_length=2000)] = "/",
 ) -> Response:
-    """Check the credentials; on success set the session cookie and go home."""
+    """Check the credentials; on success set the session cookie and go on (home by default)."""
     try:
         user = log_in(context, email, password, client_ip(request))
     except ApiError as exc:
         message = exc.fr if language(request) == "fr" else exc.en
-        return _page(request, "login.html", status=exc.status, email=email, error=message)
-    response = RedirectResponse("/", status_code=303)
+        back = safe_next(next_)
+        return page(request, "login.html", status=exc.status, email=email, error=message, next=back)
+    response = RedirectResponse(safe_next(next_), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
         context.tokens.issue(user.id, user.token_version),
@@ -68,8 +66,14 @@ def home(request: Request, session: DbSession, context: Context) -> Response:
     user = authenticate(request, session, context)
     if user is None:
         return RedirectResponse("/login", status_code=303)
-    tenant = session.get(Tenant, user.tenant_id) if user.tenant_id else None
-    return _page(request, "home.html", me=me_of(user, tenant))
+    return page(
+        request,
+        "home.html",
+        user=user,
+        session=session,
+        role_label=ROLE_LABELS.get(user.role, user.role),
+        now=datetime.now(UTC),
+    )
 
 
 @router.post("/logout")

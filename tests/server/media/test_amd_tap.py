@@ -43,6 +43,16 @@ async def talk(
         await asyncio.sleep(max(0.0, start + (i + 1) * 0.02 - loop.time()))
 
 
+#: How late a verdict may come on a loaded machine (CI shares two cores with the live SIP tests):
+#: the audio is paced in real time, so a busy loop delays what is heard, never advances it.
+LATE_S = 0.5
+
+
+def on_time(measured: float, expected: float) -> None:
+    """Not before ``expected`` (less the packets' jitter), and not much after it."""
+    assert expected - 0.06 <= measured <= expected + LATE_S, (measured, expected)
+
+
 @pytest.mark.parametrize("codec", [PCMU, PCMA])
 def test_a_long_greeting_is_a_machine_told_once_then_the_tap_stops(codec: Codec) -> None:
     async def main() -> None:
@@ -53,7 +63,8 @@ def test_a_long_greeting_is_a_machine_told_once_then_the_tap_stops(codec: Codec)
             await asyncio.sleep(0.9)  # past any deadline: nothing more is said
             ((result, _),) = heard.verdicts
             assert (result.verdict, result.reason) == (AmdVerdict.MACHINE, AmdReason.LONG_GREETING)
-            assert result.after_s == pytest.approx(0.2 + 1.5 + PLAYOUT_S, abs=0.06)
+            assert result.after_s is not None
+            on_time(result.after_s, 0.2 + 1.5 + PLAYOUT_S)
             assert not tap.listening
 
     asyncio.run(main())
@@ -70,7 +81,7 @@ def test_a_short_greeting_then_no_packet_is_a_person_when_the_timer_says_so() ->
             ((result, at),) = heard.verdicts
             assert (result.verdict, result.reason) == (AmdVerdict.HUMAN, AmdReason.SILENCE_AFTER_GREETING)
             assert result.decided_at == pytest.approx(at, abs=0.01)  # on the loop's clock
-            assert at - spoken == pytest.approx(0.8 + PLAYOUT_S, abs=0.06)
+            on_time(at - spoken, 0.8 + PLAYOUT_S)
             assert result.greeting_s == pytest.approx(0.5, abs=0.03)
             assert not tap.listening
 
@@ -87,7 +98,7 @@ def test_a_silent_line_is_notsure_at_the_end_of_the_window_and_no_later() -> Non
             await until(lambda: bool(heard.verdicts), 2.0)
             ((result, at),) = heard.verdicts
             assert (result.verdict, result.reason) == (AmdVerdict.NOTSURE, AmdReason.NO_SPEECH)
-            assert at - start == pytest.approx(1.0, abs=0.03)
+            on_time(at - start, 1.0)
 
     asyncio.run(main())
 

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from callfloor.api.deps import Caller, require
 from callfloor.api.errors import ApiError, not_found
+from callfloor.api.sip_loop import on_sip_loop
 from callfloor.core.roles import Role
 from callfloor.crm.screen_pop import ScreenPop, ScreenPops
 from callfloor.server.sip.calls import Call, CallControlError, CallManager
@@ -63,14 +64,7 @@ def _manager(request: Request) -> CallManager | None:
 
 async def _on_sip_loop(manager: CallManager, work: Callable[[], T]) -> T:
     """Run ``work`` on the SIP server's loop: its calls are not thread-safe."""
-    loop = manager.loop
-    if loop is None or loop is asyncio.get_running_loop():
-        return work()
-
-    async def run() -> T:
-        return work()
-
-    return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(run(), loop))
+    return await on_sip_loop(manager.loop, work)
 
 
 def _extension(caller: Caller) -> str | None:

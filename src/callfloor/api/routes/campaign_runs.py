@@ -10,7 +10,6 @@ process nothing can be dialed (503). An agent who joins leaves inbound routing (
 whoever is free; ``do_not_call`` is always offered (the person's objection).
 """
 
-import asyncio
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Annotated, Literal, TypeVar
@@ -20,6 +19,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from callfloor.api.deps import Caller, require
 from callfloor.api.errors import ApiError, not_found
+from callfloor.api.sip_loop import awaited_on_sip_loop
 from callfloor.core.roles import Role
 from callfloor.outbound.campaigns import Campaigns
 from callfloor.server.campaigns import CampaignError, CampaignRuns, DeskView
@@ -103,10 +103,7 @@ async def _on_loop(runs: CampaignRuns, act: Callable[[], T]) -> T:
         except CampaignError as exc:
             raise ApiError(exc.status, exc.error_id, exc.fr, exc.en) from exc
 
-    loop = runs.endpoint.calls.loop
-    if loop is None or loop is asyncio.get_running_loop():
-        return await run()
-    return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(run(), loop))
+    return await awaited_on_sip_loop(runs.endpoint.calls.loop, run)
 
 
 async def _act(runs: CampaignRuns, tenant_id: int, campaign: str, act: Callable[[], object]) -> RunState:

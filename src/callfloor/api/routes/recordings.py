@@ -1,6 +1,7 @@
 """Call recordings: their metadata, their audio, and deleting one before its retention date.
 
-Supervisors and admins listen (quality review, disputes); only admins delete, and every
+Who listens: :func:`callfloor.reports.recordings.may_listen` (supervisors and admins; the
+client's viewers when the tenant lets them see personal data). Only admins delete, and every
 deletion is audited. A recording of another tenant is 404, like any other object. The audio is
 read from the data dir only: a stored path that would lead elsewhere is refused.
 """
@@ -14,8 +15,9 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from callfloor.api.deps import Caller, require
-from callfloor.api.errors import ApiError, not_found
-from callfloor.core.roles import CONFIGURE, OBSERVE
+from callfloor.api.errors import ApiError, forbidden, not_found
+from callfloor.core.roles import CONFIGURE, OBSERVE, Role
+from callfloor.reports.recordings import may_listen
 from callfloor.server.recordings import RecordingPathError, recording_file
 from callfloor.storage.models import Recording
 from callfloor.storage.repositories import audit
@@ -23,7 +25,17 @@ from callfloor.storage.scope import TenantScope
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/recordings", tags=["recordings"])
-Listener = Annotated[Caller, Depends(require(OBSERVE))]
+_MAYBE_LISTENER = Annotated[Caller, Depends(require(OBSERVE | {Role.CLIENT_VIEWER}))]
+
+
+def listener(caller: _MAYBE_LISTENER) -> Caller:
+    """Supervisors and admins, and the client's viewers when the tenant lets them hear recordings."""
+    if not may_listen(caller.session, caller.tenant_id, caller.role):
+        raise forbidden()
+    return caller
+
+
+Listener = Annotated[Caller, Depends(listener)]
 Admin = Annotated[Caller, Depends(require(CONFIGURE))]
 
 

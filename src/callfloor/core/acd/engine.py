@@ -202,6 +202,11 @@ class Acd:
         recent = self._handle_times[queue]
         return fmean(recent) if recent else self.default_aht_s
 
+    def wrap_up_ends(self, agent: str) -> float | None:
+        """When the agent's wrap-up ends unless they end it sooner; None when not in wrap-up."""
+        wrap = self._wraps.get(agent)
+        return None if wrap is None else wrap.started + self.queues[wrap.queue].wrap_up_s
+
     # -- agents --------------------------------------------------------------------------------
 
     def _logged_in(self, event: AgentLoggedIn, now: float) -> None:

@@ -1,0 +1,312 @@
+// The agent desktop: state, the call and its screen pop, the campaign's lead, script, survey, disposition.
+"use strict";
+document.addEventListener("DOMContentLoaded", () => {
+  const root = document.getElementById("desk");
+  if (!root) return;
+  const T = JSON.parse(document.getElementById("desk-texts").textContent);
+  const lang = document.body.dataset.lang || "fr";
+  const $ = (id) => document.getElementById(id);
+  const api = callfloor.api;
+  const state = { agent: null, call: null, campaign: null, desk: null, taken: [], surveyFor: null, clock: 0 };
+
+  function show(id, error) {
+    const box = $(id);
+    box.hidden = !error;
+    box.textContent = error ? callfloor.message(error) : "";
+  }
+  function elapsed(since) {
+    if (!since) return "";
+    const s = Math.max(0, Math.round((Date.now() - Date.parse(since)) / 1000));
+    const m = Math.floor(s / 60);
+    return `${m}:${String(s % 60).padStart(2, "0")}`;
+  }
+  function el(tag, text, attrs = {}) {
+    const node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = text;
+    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+    return node;
+  }
+
+  // -- the agent's state -------------------------------------------------------------------------
+  function renderAgent(agent) {
+    state.agent = agent;
+    const badge = $("state");
+    badge.dataset.state = agent.state;
+    const reason = agent.reason ? ` (${labelOf(agent.reason)})` : "";
+    badge.textContent = (T[agent.state] || agent.state) + reason;
+    $("state-since").textContent = agent.since ? elapsed(agent.since) : "";
+    const select = $("pause-reason");
+    if (!select.options.length) {
+      for (const r of agent.pause_reasons) select.append(el("option", r.label[lang] || r.code, { value: r.code }));
+    }
+    if (agent.pending_pause) badge.textContent += ` · ${T.pending_pause}`;
+    tickWrapUp();
+  }
+  function labelOf(code) {
+    const found = state.agent && state.agent.pause_reasons.find((r) => r.code === code);
+    return found ? found.label[lang] : code;
+  }
+  function tickWrapUp() {
+    const agent = state.agent;
+    const box = $("wrap-up");
+    if (!agent || agent.state !== "wrap_up" || agent.wrap_up_remaining_s === null) { box.hidden = true; return; }
+    const left = agent.wrap_up_remaining_s - (Date.now() - state.clock) / 1000;
+    box.hidden = false;
+    box.textContent = `${Math.max(0, Math.ceil(left))} s`;
+  }
+  async function setState(body) {
+    try { renderAgentFresh(await api("/api/me/agent/state", { method: "POST", body })); show("state-error"); }
+    catch (error) { show("state-error", error); }
+  }
+  function renderAgentFresh(agent) { state.clock = Date.now(); renderAgent(agent); refreshCall(); }
+  const ready = () => setState({ state: "ready" });
+  const pause = () => setState({ state: "paused", reason: $("pause-reason").value });
+  $("ready").addEventListener("click", ready);
+  $("pause").addEventListener("click", pause);
+  callfloor.shortcut("r", ready);
+  callfloor.shortcut("p", pause);
+
+  // -- the call ----------------------------------------------------------------------------------
+  async function refreshCall() {
+    try {
+      const calls = await api("/api/calls");
+      const mine = calls.find((c) => c.agent === root.dataset.extension || c.consulted === root.dataset.extension);
+      renderCall(mine || null);
+    } catch (error) { show("call-error", error); }
+  }
+  function renderCall(call) {
+    const known = state.call && call && state.call.id === call.id;
+    state.call = call;
+    $("call-state").textContent = call ? (T[call.state] || call.state) : T.no_call;
+    $("call-caller").textContent = call ? (call.caller || T.unknown_caller) : "";
+    $("call-queue").textContent = call ? call.queue : "";
+    $("call-recording").textContent = call ? T[`recording_${call.recording}`] : "";
+    for (const id of ["hold", "recording"]) $(id).disabled = !call;
+    $("transfer").querySelector("button[type=submit]").disabled = !call;
+    $("transfer-complete").hidden = $("transfer-cancel").hidden = !(call && call.consulted);
+    if (call && !known) loadPop(call.id);
+  }
+  async function loadPop(callId) {
+    try { renderPop(await api(`/api/calls/${encodeURIComponent(callId)}/screen-pop`)); }
+    catch (error) { show("call-error", error); }
+  }
+  function renderPop(pop) {
+    const box = $("pop");
+    box.replaceChildren();
+    const contact = pop.contact;
+    box.append(el("h3", contact ? contact.name : (pop.normalized || pop.number || T.unknown_caller)));
+    if (contact && contact.account_name) box.append(el("p", contact.account_name, { class: "muted" }));
+    if (pop.open_tickets && pop.open_tickets.length) {
+      box.append(el("h4", T.open_tickets));
+      const list = el("ul");
+      for (const t of pop.open_tickets) list.append(el("li", t.title || t.summary || t.kind));
+      box.append(list);
+    }
+    if (pop.last_interactions && pop.last_interactions.length) {
+      box.append(el("h4", T.history));
+      const list = el("ul");
+      for (const t of pop.last_interactions) list.append(el("li", `${t.title || t.kind} ${t.summary || ""}`.trim()));
+      box.append(list);
+    }
+  }
+  async function command(path, body) {
+    if (!state.call) return;
+    try {
+      renderCall(await api(`/api/calls/${encodeURIComponent(state.call.id)}/${path}`, { method: "POST", body }));
+      show("call-error");
+    } catch (error) { show("call-error", error); }
+  }
+  const hold = () => command(state.call && state.call.state === "held" ? "resume" : "hold");
+  $("hold").addEventListener("click", hold);
+  callfloor.shortcut("h", hold);
+  $("recording").addEventListener("click", () =>
+    command(state.call && state.call.recording === "paused" ? "recording/resume" : "recording/pause"));
+  $("transfer").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const target = $("transfer-target").value.trim();
+    if (!target) return;
+    const kind = $("transfer-kind").value;
+    command("transfer", { [kind]: target, mode: $("transfer-mode").value });
+  });
+  $("transfer-complete").addEventListener("click", () => command("transfer/complete"));
+  $("transfer-cancel").addEventListener("click", () => command("transfer/cancel"));
+
+  // -- the campaign ------------------------------------------------------------------------------
+  const campaignUrl = () => `/api/campaigns/${encodeURIComponent($("campaign").value)}`;
+  async function joinOrLeave(action) {
+    try {
+      await api(`${campaignUrl()}/${action}`, { method: "POST" });
+      $("campaign-state").textContent = action === "join" ? T.joined : T.left;
+      show("campaign-error");
+      state.campaign = action === "join" ? $("campaign").value : null;
+      refreshDesk();
+    } catch (error) { show("campaign-error", error); }
+  }
+  $("join").addEventListener("click", () => joinOrLeave("join"));
+  $("leave").addEventListener("click", () => joinOrLeave("leave"));
+
+  async function refreshDesk() {
+    if (!state.campaign) { $("lead").hidden = true; return; }
+    try { renderDesk(await api(`${campaignUrl()}/desk`)); } catch (error) { show("campaign-error", error); }
+  }
+  function renderDesk(desk) {
+    const before = state.desk && state.desk.lead ? state.desk.lead.id : null;
+    state.desk = desk;
+    const lead = desk.lead;
+    $("lead").hidden = !lead;
+    $("preview-actions").hidden = !desk.previewing;
+    $("preview-note").hidden = !desk.previewing;
+    $("preview-note").textContent = T.previewing;
+    const codes = $("disposition-code");
+    if (codes.options.length !== desk.dispositions.length) {
+      codes.replaceChildren(...desk.dispositions.map((c) => el("option", c, { value: c })));
+    }
+    if (!lead) { $("campaign-state").textContent = T.no_lead; return; }
+    $("lead-name").textContent = `${lead.first_name} ${lead.last_name}`.trim() || lead.phone;
+    $("lead-phone").textContent = lead.phone;
+    $("lead-company").textContent = lead.company;
+    if (lead.id !== before) { state.taken = []; loadScript(); loadSurvey(lead.id); }
+  }
+  async function preview(action) {
+    const lead = state.desk && state.desk.lead;
+    if (!lead) return;
+    try { renderDesk(await api(`${campaignUrl()}/preview/${action}`, { method: "POST", body: { lead_id: lead.id } })); }
+    catch (error) { show("campaign-error", error); }
+  }
+  $("preview-dial").addEventListener("click", () => preview("dial"));
+  $("preview-skip").addEventListener("click", () => preview("skip"));
+
+  async function loadScript() {
+    const lead = state.desk && state.desk.lead;
+    const box = $("script");
+    box.replaceChildren();
+    if (!lead) return;
+    try {
+      const shown = await api(`${campaignUrl()}/leads/${lead.id}/script`,
+        { method: "POST", body: { taken: state.taken, locale: lang } });
+      box.append(el("h3", shown.title), el("p", shown.text));
+      const choices = el("div", undefined, { class: "row" });
+      for (const choice of shown.choices) {
+        const button = el("button", choice.label, { type: "button", class: "secondary" });
+        button.addEventListener("click", () => { state.taken.push(choice.id); loadScript(); });
+        choices.append(button);
+      }
+      box.append(choices);
+      for (const objection of shown.objections) {
+        const details = el("details");
+        details.append(el("summary", objection.label), el("p", objection.answer));
+        box.append(details);
+      }
+      if (shown.disposition) $("disposition-code").value = shown.disposition;
+    } catch (error) {
+      if (error && error.status !== 404) show("campaign-error", error);
+    }
+  }
+
+  async function loadSurvey(leadId) {
+    const form = $("survey");
+    form.hidden = true;
+    try {
+      renderSurvey(await api(`${campaignUrl()}/leads/${leadId}/survey?locale=${lang}`));
+      state.surveyFor = leadId;
+    } catch (error) {
+      if (error && error.status !== 404) show("campaign-error", error);
+    }
+  }
+  function renderSurvey(survey) {
+    const box = $("survey-questions");
+    box.replaceChildren();
+    for (const q of survey.questions) {
+      const id = `q-${q.id}`;
+      const wrap = el("div", undefined, { class: "question" });
+      const value = survey.answers[q.id];
+      if (["single", "yes_no", "scale", "nps"].includes(q.type)) {
+        wrap.append(el("label", q.text, { for: id }));
+        const select = el("select", undefined, { id, name: q.id });
+        select.append(el("option", T.choose, { value: "" }));
+        let options = q.options.map((o) => [o.id, o.label]);
+        if (q.type === "yes_no") options = [["true", T.yes], ["false", T.no]];
+        if (q.type === "scale" || q.type === "nps") {
+          const lo = q.min ?? 0, hi = q.max ?? 10;
+          options = Array.from({ length: hi - lo + 1 }, (_, i) => [String(lo + i), String(lo + i)]);
+        }
+        for (const [v, label] of options) select.append(el("option", label, { value: v }));
+        if (value !== undefined && value !== null) select.value = String(value);
+        wrap.append(select);
+      } else if (q.type === "multiple") {
+        const set = el("fieldset");
+        set.append(el("legend", q.text));
+        for (const o of q.options) {
+          const box = el("input", undefined, { type: "checkbox", name: q.id, value: o.id, id: `${id}-${o.id}` });
+          if (Array.isArray(value) && value.includes(o.id)) box.checked = true;
+          set.append(box, el("label", o.label, { for: `${id}-${o.id}`, class: "inline" }));
+        }
+        wrap.append(set);
+      } else {
+        wrap.append(el("label", q.text, { for: id }));
+        const area = el("textarea", undefined, { id, name: q.id, rows: "2" });
+        if (value) area.value = value;
+        wrap.append(area);
+      }
+      wrap.dataset.type = q.type;
+      wrap.dataset.question = q.id;
+      box.append(wrap);
+    }
+    $("survey").hidden = !survey.questions.length;
+  }
+  $("survey").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const answers = {};
+    for (const wrap of $("survey-questions").children) {
+      const q = wrap.dataset.question, type = wrap.dataset.type;
+      if (type === "multiple") {
+        const picked = [...wrap.querySelectorAll("input:checked")].map((i) => i.value);
+        if (picked.length) answers[q] = picked;
+        continue;
+      }
+      const field = wrap.querySelector("select, textarea");
+      if (!field || field.value === "") continue;
+      if (type === "yes_no") answers[q] = field.value === "true";
+      else if (type === "scale" || type === "nps") answers[q] = Number(field.value);
+      else answers[q] = field.value;
+    }
+    try {
+      const leadId = state.surveyFor;
+      const saved = await api(`${campaignUrl()}/leads/${leadId}/survey`,
+        { method: "POST", body: { answers, locale: lang, interaction_id: state.call ? state.call.id : null } });
+      renderSurvey(saved);
+      $("survey-saved").textContent = T.saved;
+      show("campaign-error");
+    } catch (error) { show("campaign-error", error); }
+  });
+
+  async function dispose(event) {
+    if (event) event.preventDefault();
+    const body = { disposition: $("disposition-code").value, callback_for: $("callback-for").value };
+    const at = $("callback-at").value;
+    if (at) body.callback_at = new Date(at).toISOString();
+    try {
+      renderDesk(await api(`${campaignUrl()}/disposition`, { method: "POST", body }));
+      $("callback-at").value = "";
+      $("campaign-state").textContent = T.saved;
+      show("campaign-error");
+    } catch (error) { show("campaign-error", error); }
+  }
+  $("disposition").addEventListener("submit", dispose);
+  callfloor.shortcut("d", () => $("disposition-code").focus());
+
+  // -- live ---------------------------------------------------------------------------------------
+  if (root.dataset.extension) {
+    callfloor.stream("/api/floor/stream", {
+      agent: (agent) => renderAgentFresh(agent),
+      offer: () => refreshCall(),
+    });
+  }
+  setInterval(() => {
+    if (state.agent && state.agent.since) $("state-since").textContent = elapsed(state.agent.since);
+    if (state.call) $("call-timer").textContent = elapsed(state.call.since);
+    else $("call-timer").textContent = "";
+    tickWrapUp();
+  }, 1000);
+  setInterval(() => { if (state.campaign) refreshDesk(); if (state.call) refreshCall(); }, 2000);
+});

@@ -1,0 +1,67 @@
+"""The supervisor's wallboard (``/wallboard``): queues, agents, campaigns and late tickets, live.
+
+The page is the frame; ``static/wallboard.js`` draws ``/api/floor/live`` and redraws on every
+``floor`` event of ``/api/floor/stream`` (within a second of what happened). Figures past a
+threshold turn amber or red; :data:`THRESHOLDS` are the defaults a center starts from (the
+service level's target is the queue's own definition; the drop rate's red is the legal 3 %).
+From the board a supervisor forces an agent's state and moves a waiting caller up or down.
+``?tv=1`` is the TV mode: no menu, large figures, for a screen on the wall.
+"""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+
+from callfloor.core.roles import Role
+from callfloor.web.access import Viewer, viewer
+from callfloor.web.desk import SCRIPT_TEXTS as STATE_TEXTS
+from callfloor.web.nav import N_
+from callfloor.web.render import page
+
+router = APIRouter(include_in_schema=False)
+BoardViewer = Annotated[Viewer, Depends(viewer(frozenset({Role.SUPERVISOR, Role.ADMIN})))]
+
+#: (amber from, red from) per figure; "below" figures are bad when low.
+THRESHOLDS: dict[str, dict[str, float | bool]] = {
+    "waiting": {"amber": 3, "red": 6},
+    "longest_wait_s": {"amber": 60, "red": 120},
+    "service_level": {"amber": 0.8, "red": 0.6, "below": True},
+    "abandon_rate": {"amber": 0.05, "red": 0.10},
+    "drop_rate": {"amber": 0.02, "red": 0.03},
+    "late_tickets": {"amber": 1, "red": 5},
+}
+
+TEXTS = {
+    **{key: STATE_TEXTS[key] for key in ("logged_out", "ready", "paused", "reserved", "busy", "wrap_up")},
+    "force_ready": N_("Make ready"),
+    "force_pause": N_("Pause (meeting)"),
+    "up": N_("Move up"),
+    "down": N_("Move down"),
+    "priority": N_("priority"),
+    "ringing": N_("ringing"),
+    "running": N_("Running"),
+    "stopped": N_("Stopped"),
+    "paused_hours": N_("paused: outside calling hours"),
+    "paused_abandon_rate": N_("paused: abandon rate cap"),
+    "offline": N_("No live floor in this process."),
+    "answered_within": N_("answered within %(seconds)s s over %(denominator)s"),
+    "none": N_("none"),
+    # The service level's denominators, as /api/floor/live names them.
+    "offered": N_("calls offered"),
+    "answered": N_("calls answered"),
+    "offered - short_abandoned": N_("calls offered less short abandons"),
+    "offered - abandoned_within_t": N_("calls offered less those abandoned within the threshold"),
+    "offered (abandons within T count as met)": N_(
+        "calls offered (abandons within the threshold count as met)"
+    ),
+}
+
+
+@router.get("/wallboard")
+def wallboard(request: Request, who: BoardViewer, tv: bool = False) -> HTMLResponse:
+    """The wallboard (``tv=1``: the TV mode)."""
+    return page(
+        request, "wallboard.html", user=who.user, session=who.session, tv=tv, thresholds=THRESHOLDS,
+        texts=TEXTS,
+    )  # fmt: skip
