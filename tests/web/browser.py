@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 import uvicorn
 from fastapi import FastAPI
 from playwright.sync_api import Page
@@ -58,3 +59,9 @@ def screenshot(page: Page, name: str, fallback: Path) -> Path:
     path = folder / f"{name}.png"
     page.screenshot(path=str(path))
     return path
+
+
+#: The browser tests run on SQLite only: they test the pages, in a browser that costs seconds a
+#: test; what the pages read and write is tested on both backends through the API and page tests.
+#: A module sets ``pytestmark = ON_SQLITE``.
+ON_SQLITE = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)

@@ -8,8 +8,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from callfloor.outbound.campaigns import Campaigns
 from tests.tenants import Platform2
-from tests.web.browser import screenshot
+from tests.web.browser import ON_SQLITE, screenshot
 from tests.web.test_browser_login import log_in
+
+pytestmark = ON_SQLITE
 
 BOSS, SUP = "boss@acme.example", "sup@acme.example"
 BAD_FLOW = """name: main

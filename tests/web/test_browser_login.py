@@ -5,7 +5,9 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from tests.tenants import Platform2
-from tests.web.browser import screenshot
+from tests.web.browser import ON_SQLITE, screenshot
+
+pytestmark = ON_SQLITE
 
 BOSS = "boss@acme.example"
 

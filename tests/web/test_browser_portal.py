@@ -8,8 +8,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from tests.outbound.morning import worked_morning
 from tests.reports.calls import log_calls
 from tests.tenants import Platform2
-from tests.web.browser import screenshot
+from tests.web.browser import ON_SQLITE, screenshot
 from tests.web.test_browser_login import log_in
+
+pytestmark = ON_SQLITE
 
 VIEWER = "viewer@acme.example"
 

@@ -8,8 +8,10 @@ from playwright.sync_api import Page, expect
 
 from tests.server.sip.phones import Floor
 from tests.tenants import Platform2
-from tests.web.browser import screenshot
+from tests.web.browser import ON_SQLITE, screenshot
 from tests.web.test_browser_login import log_in
+
+pytestmark = ON_SQLITE
 
 AGENT = "agent1001@demo.example"
 

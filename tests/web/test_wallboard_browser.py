@@ -7,8 +7,10 @@ from playwright.sync_api import Page, expect
 
 from tests.server.sip.phones import Floor
 from tests.tenants import Platform2
-from tests.web.browser import screenshot
+from tests.web.browser import ON_SQLITE, screenshot
 from tests.web.test_browser_login import log_in
+
+pytestmark = ON_SQLITE
 
 SUPERVISOR = "superviseur@demo.example"
 

@@ -44,6 +44,12 @@ SCRIPT_TEXTS = {
     "recording_off": N_("Not recorded"),
     "recording_objected": N_("Recording refused by the caller"),
     "no_lead": N_("No contact to call right now"),
+    # The agent's state on the campaign (GET /api/campaigns/{campaign}/desk).
+    "campaign_ready": N_("Waiting for a contact"),
+    "campaign_reserved": N_("Calling the contact"),
+    "campaign_talking": N_("Talking"),
+    "campaign_wrap_up": N_("Wrap-up"),
+    "campaign_away": N_("Paused"),
     "previewing": N_("Preview: dial or skip this contact"),
     "saved": N_("Saved"),
     "joined": N_("You take this campaign's calls"),

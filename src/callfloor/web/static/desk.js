@@ -146,12 +146,13 @@ document.addEventListener("DOMContentLoaded", () => {
   $("leave").addEventListener("click", () => joinOrLeave("leave"));
 
   async function refreshDesk() {
-    if (!state.campaign) { $("lead").hidden = true; return; }
+    if (!state.campaign) { $("lead").hidden = true; $("campaign-call").textContent = ""; return; }
     try { renderDesk(await api(`${campaignUrl()}/desk`)); } catch (error) { show("campaign-error", error); }
   }
   function renderDesk(desk) {
     const before = state.desk && state.desk.lead ? state.desk.lead.id : null;
     state.desk = desk;
+    $("campaign-call").textContent = T[`campaign_${desk.state}`] || "";
     const lead = desk.lead;
     $("lead").hidden = !lead;
     $("preview-actions").hidden = !desk.previewing;
