@@ -16,9 +16,10 @@ from callfloor.core.log import AgentEventType, InteractionEventType, LogEntry
 from callfloor.crm.tickets import TicketDesk, TicketInput
 from callfloor.outbound.campaigns import Campaigns
 from callfloor.server.floors import LiveFloor
-from callfloor.server.live_board import LiveBoards, day_bounds, entry_of, read_stored
+from callfloor.server.live_board import LiveBoards, day_bounds, read_stored
 from callfloor.server.wallboard import RunNow
 from callfloor.storage.models import InteractionEvent, Tenant
+from callfloor.storage.repositories import log_entry
 from tests.crm.customer_files import ticket_floor
 
 
@@ -86,13 +87,13 @@ def test_stored_rows_read_back_as_the_cores_entries() -> None:
     at = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
     payload = {"queue": "accueil", "agent": "1001", "channel": "call", "wait_s": 4.5, "priority": 2}
     row = InteractionEvent(type="answered", at=at, interaction_id="i1", payload=payload)
-    assert entry_of(row) == LogEntry(
+    assert log_entry(row) == LogEntry(
         at.timestamp(), InteractionEventType.ANSWERED, "i1", "accueil", "1001", Channel.CALL, 2, 4.5
     )
     paused = InteractionEvent(
         type="paused", at=at, interaction_id=None, payload={"agent": "1001", "reason": "lunch"}
     )
-    assert entry_of(paused) == LogEntry(at.timestamp(), AgentEventType.PAUSED, agent="1001", reason="lunch")
+    assert log_entry(paused) == LogEntry(at.timestamp(), AgentEventType.PAUSED, agent="1001", reason="lunch")
 
 
 def test_a_day_is_its_local_midnights_even_across_a_clock_change() -> None:

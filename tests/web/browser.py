@@ -6,7 +6,6 @@ README's pictures), else to the test's temporary directory.
 """
 
 import os
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -18,17 +17,11 @@ import uvicorn
 from fastapi import FastAPI
 from playwright.sync_api import Page
 
+from tests.channels.smtp import free_port
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-dev-shm-usage"]
 VIEWPORT = {"width": 1366, "height": 768}
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @contextmanager

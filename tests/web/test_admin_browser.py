@@ -9,21 +9,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from callfloor.outbound.campaigns import Campaigns
 from tests.tenants import Platform2
 from tests.web.browser import ON_SQLITE, screenshot
+from tests.web.test_admin_pages import FLOW as BAD_FLOW
 from tests.web.test_browser_login import log_in
 
 pytestmark = ON_SQLITE
 
 BOSS, SUP = "boss@acme.example", "sup@acme.example"
-BAD_FLOW = """name: main
-start: menu
-nodes:
-  menu:
-    type: menu
-    prompts: [main_menu]
-    options: {"1": support, "2": nowhere}
-    fallback: support
-  support: {type: queue, queue: support}
-"""
 LEADS = (
     "Nom;Prénom;Tél\r\nMartin;Jeanne;06 12 34 56 78\r\nPetit;Léa;pas un numéro\r\nDurand;Paul;0698765432\r\n"
 )

@@ -11,21 +11,22 @@ show (it began before the period) is left out.
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Final
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from callfloor.core.config import Channel, ServiceLevelDefinition
+from callfloor.core.config import ServiceLevelDefinition
 from callfloor.core.kpi import KpiError
 from callfloor.core.kpi.figures import Kpis, Tally
 from callfloor.core.kpi.fold import KpiFold, KpiSettings
 from callfloor.core.kpi.service_level import QueueKpiSettings
 from callfloor.core.log import InteractionEventType, LogEntry
+from callfloor.core.schedule.local_days import midnight
 from callfloor.reports import PeriodError
-from callfloor.storage.models import InteractionEvent, Queue
-from callfloor.storage.repositories import InteractionLog
+from callfloor.storage.models import Queue
+from callfloor.storage.repositories import InteractionLog, log_entry
 
 #: The longest period one report folds (a quarter): the log of every day is read at once.
 MAX_DAYS: Final = 92
@@ -64,9 +65,7 @@ def period_bounds(first: date, last: date, zone: ZoneInfo) -> tuple[datetime, da
         raise PeriodError(f"the period ends ({last}) before it begins ({first})")
     if (last - first).days >= MAX_DAYS:
         raise PeriodError(f"a report covers {MAX_DAYS} days at most")
-    start = datetime(first.year, first.month, first.day, tzinfo=zone)
-    end = datetime.combine(last + timedelta(days=1), start.timetz())
-    return start.astimezone(UTC), end.astimezone(UTC)
+    return midnight(first, zone), midnight(last + timedelta(days=1), zone)
 
 
 def queue_settings(queue: Queue) -> QueueKpiSettings:
@@ -74,18 +73,6 @@ def queue_settings(queue: Queue) -> QueueKpiSettings:
     return QueueKpiSettings(
         queue.service_level_s, queue.short_abandon_s, ServiceLevelDefinition(queue.service_level_definition)
     )
-
-
-def log_entry(row: InteractionEvent) -> LogEntry | None:
-    """A stored interaction entry as the core's entry; None for an agent's (no queue figure)."""
-    if row.type not in _INTERACTION_TYPES:
-        return None
-    p = row.payload
-    return LogEntry(
-        row.at.timestamp(), InteractionEventType(row.type), row.interaction_id, p.get("queue"),
-        p.get("agent"), Channel(p["channel"]) if "channel" in p else None, p.get("priority"),
-        p.get("wait_s"), p.get("talk_s"), p.get("wrap_s"), p.get("reason"), p.get("hold_s"),
-    )  # fmt: skip
 
 
 def first_entered(entries: Iterable[LogEntry]) -> dict[str, float]:
@@ -108,7 +95,7 @@ def queue_kpis(session: Session, queue: Queue, first: date, last: date, zone: Zo
     """The figures of ``queue`` (read in its tenant) for the local days ``first`` to ``last``."""
     start, end = period_bounds(first, last, zone)
     rows = InteractionLog(session, queue.tenant_id).between(start, end + TAIL)
-    entries = [e for e in (log_entry(row) for row in rows) if e is not None]
+    entries = [log_entry(row) for row in rows if row.type in _INTERACTION_TYPES]  # agents': no queue figure
     return fold_days(entries, queue.name, queue_settings(queue), first=first, last=last, zone=zone)
 
 

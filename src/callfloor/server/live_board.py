@@ -26,43 +26,29 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from callfloor.core.acd.model import AgentState
-from callfloor.core.config import Channel
 from callfloor.core.kpi import KpiError
 from callfloor.core.kpi.fold import KpiFold, KpiSettings
 from callfloor.core.kpi.service_level import QueueKpiSettings
-from callfloor.core.log import AgentEventType, InteractionEventType, LogEntry
+from callfloor.core.log import AgentEventType, LogEntry
+from callfloor.core.schedule.local_days import midnight
 from callfloor.crm.ticket_status import WORKED
 from callfloor.server.floors import LiveFloor
 from callfloor.server.wallboard import CampaignNow, FloorNow, RunNow, floor_now
-from callfloor.storage.models import InteractionEvent, Tenant
+from callfloor.storage.models import Tenant
 from callfloor.storage.outbound import CallAttempt, Campaign
+from callfloor.storage.repositories import log_entry
 from callfloor.storage.scope import TenantScope
 from callfloor.storage.tickets import Ticket, late_condition
 
 log = logging.getLogger(__name__)
 Watcher = Callable[[LogEntry | None], None]
 STORED_TTL_S = 10.0
-_INTERACTION_TYPES = frozenset(InteractionEventType)
 
 
 def day_bounds(now: float, zone: ZoneInfo) -> tuple[float, float]:
     """The local day holding ``now``: its midnight and the next (a DST day is 23 or 25 hours)."""
     day = datetime.fromtimestamp(now, zone).date()
-    start = datetime(day.year, day.month, day.day, tzinfo=zone)
-    end = datetime.combine(day + timedelta(days=1), start.timetz())
-    return start.timestamp(), end.timestamp()
-
-
-def entry_of(row: InteractionEvent) -> LogEntry:
-    """A stored log row as the core's entry (the inverse of ``LiveFloor._row``)."""
-    p = row.payload
-    kind = InteractionEventType(row.type) if row.type in _INTERACTION_TYPES else AgentEventType(row.type)
-    channel = Channel(p["channel"]) if "channel" in p else None
-    return LogEntry(
-        row.at.timestamp(), kind, row.interaction_id, p.get("queue"), p.get("agent"), channel,
-        p.get("priority"), p.get("wait_s"), p.get("talk_s"), p.get("wrap_s"), p.get("reason"),
-        p.get("hold_s"),
-    )  # fmt: skip
+    return midnight(day, zone).timestamp(), midnight(day + timedelta(days=1), zone).timestamp()
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +136,7 @@ class LiveBoard:
             names = {a.extension: a.user.name for a in scope.agents.list()}
             start, _ = day_bounds(cutoff, zone)
             rows = scope.log.between(datetime.fromtimestamp(start, UTC), datetime.fromtimestamp(cutoff, UTC))
-            entries = [entry_of(row) for row in rows]
+            entries = [log_entry(row) for row in rows]
         # Agents unchanged since before midnight: in that state from midnight.
         seeds = [LogEntry(start, AgentEventType(str(s)), agent=a) for a, s, since in agents if since < start]
         return zone, names, [e for e in seeds if e.type is not AgentEventType.LOGGED_OUT] + entries

@@ -5,9 +5,10 @@ local midnights, so a report of "the 8th" in Paris is what the floor lived that 
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from callfloor.core.schedule.local_days import midnight
 from callfloor.web.access import PageError
 from callfloor.web.nav import N_
 
@@ -27,11 +28,6 @@ def parse_day(text: str | None) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise bad_period() from None
-
-
-def midnight(day: date, zone: ZoneInfo) -> datetime:
-    """The local midnight that begins ``day``, in UTC."""
-    return datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(UTC)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,14 +21,14 @@ from callfloor.crm.surveys import SurveyAnswers
 from callfloor.outbound.campaigns import Campaigns
 from callfloor.outbound.results import campaign_results
 from callfloor.reports import PeriodError
-from callfloor.reports.queue_kpis import queue_kpis
+from callfloor.reports.queue_kpis import period_bounds, queue_kpis
 from callfloor.reports.recordings import may_listen, queue_recordings
 from callfloor.storage.models import Tenant
 from callfloor.storage.scope import TenantScope
 from callfloor.web.access import Viewer, not_found, viewer
 from callfloor.web.i18n import language
 from callfloor.web.nav import N_
-from callfloor.web.periods import Period, bad_period, midnight
+from callfloor.web.periods import Period, bad_period
 from callfloor.web.portal_survey import survey_figures
 from callfloor.web.render import DEFAULT_ZONE, page
 
@@ -103,7 +103,7 @@ def queue_report(request: Request, who: Reader, name: str, from_: From = None, t
         report = queue_kpis(who.session, queue, first, last, zone)
     except PeriodError:
         raise bad_period() from None
-    since, until = midnight(first, zone), midnight(last + timedelta(days=1), zone)
+    since, until = period_bounds(first, last, zone)  # the report's own bounds
     csat = SurveyAnswers(who.session, who.tenant_id).csat(since, until, queue=queue.name).total
     listens = may_listen(who.session, who.tenant_id, who.role)
     recordings = queue_recordings(who.session, queue, since, until) if listens else None
