@@ -17,6 +17,7 @@ from callfloor.core.roles import Role
 from callfloor.web.access import Viewer, viewer
 from callfloor.web.desk import SCRIPT_TEXTS as STATE_TEXTS
 from callfloor.web.nav import N_
+from callfloor.web.portal import DEFINITIONS
 from callfloor.web.render import page
 
 router = APIRouter(include_in_schema=False)
@@ -45,16 +46,9 @@ TEXTS = {
     "paused_hours": N_("paused: outside calling hours"),
     "paused_abandon_rate": N_("paused: abandon rate cap"),
     "offline": N_("No live floor in this process."),
-    "answered_within": N_("answered within %(seconds)s s over %(denominator)s"),
     "none": N_("none"),
-    # The service level's denominators, as /api/floor/live names them.
-    "offered": N_("calls offered"),
-    "answered": N_("calls answered"),
-    "offered - short_abandoned": N_("calls offered less short abandons"),
-    "offered - abandoned_within_t": N_("calls offered less those abandoned within the threshold"),
-    "offered (abandons within T count as met)": N_(
-        "calls offered (abandons within the threshold count as met)"
-    ),
+    # The service level's definitions, as /api/floor/live names them (the portal's wording).
+    **{f"sl_{definition.value}": text for definition, text in DEFINITIONS.items()},
 }
 
 

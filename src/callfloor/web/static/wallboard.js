@@ -59,7 +59,7 @@ document.addEventListener("DOMContentLoaded", () => {
     queues.replaceChildren(...floor.queues.map((q) => {
       const agents = Object.entries(q.agents).filter(([, n]) => n).map(([s, n]) => `${T[s] || s} ${n}`).join(", ");
       const sl = q.service_level;
-      definitions.add(T.answered_within.replace("%(seconds)s", sl.threshold_s ?? "–").replace("%(denominator)s", T[sl.denominator] || sl.denominator));
+      definitions.add(`${T[`sl_${sl.definition}`] || sl.denominator} (T = ${sl.threshold_s ?? "–"} s)`);
       return row(
         cell(q.name), cell(number.format(q.waiting), { num: true, flag: level("waiting", q.waiting) }),
         cell(duration(q.longest_wait_s), { num: true, flag: level("longest_wait_s", q.longest_wait_s) }),
