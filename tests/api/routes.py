@@ -27,6 +27,7 @@ from callfloor.crm.ticket_files import AttachmentStore
 from callfloor.crm.tickets import TicketDesk, TicketInput
 from callfloor.crm.webhook_subscriptions import WebhookSubscriptions
 from callfloor.outbound.campaigns import Campaigns
+from callfloor.storage.callbacks import ScheduledCallback
 from callfloor.storage.interactions import Interaction
 from callfloor.storage.outbound import Lead
 from callfloor.storage.scope import TenantScope
@@ -118,7 +119,12 @@ SAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "SurveyIn": {"answers": {"q": True}, "interaction_id": "walk-1"},
     "QuoteTargetsIn": {"min_age_days": 7, "max_age_days": None, "min_amount": None, "dry_run": False},
     "AgentStateIn": {"state": "paused", "reason": "lunch"},
+    "QueueChoiceIn": {"queue": "support", "joined": False},
+    "PauseReasonsIn": {"pause_reasons": [{"code": "break", "label": {"fr": "Pause", "en": "Break"}}]},
     "PriorityIn": {"priority": 5},
+    "MonitorIn": {"mode": "listen"},
+    "NoteIn": {"note": "Rappeler après 18 h"},
+    "CallbackIn": {"contact_id": 1, "due_at": "2030-01-07T10:00:00", "note": "Devis"},
 }
 
 # Query strings that routes with a required query parameter are called with.
@@ -147,9 +153,16 @@ FLOOR_ROUTES = {
     ("POST", "/api/calls/{call_id}/conference"),
     ("POST", "/api/calls/{call_id}/recording/pause"),
     ("POST", "/api/calls/{call_id}/recording/resume"),
+    ("POST", "/api/calls/{call_id}/answer"),
+    ("POST", "/api/calls/{call_id}/hangup"),
 }
 #: An agent's own state on the live floor: agents (and supervisors or admins who are agents too).
-AGENT_DESK_ROUTES = {("GET", "/api/me/agent"), ("POST", "/api/me/agent/state")}
+AGENT_DESK_ROUTES = {
+    ("GET", "/api/me/agent"),
+    ("POST", "/api/me/agent/state"),
+    ("POST", "/api/me/agent/queues"),
+    ("GET", "/api/pause-reasons"),
+}
 #: The live floor's event stream: the wallboard for supervisors and admins, their own desk for agents.
 FLOOR_STREAM = ("GET", "/api/floor/stream")
 #: Watching and commanding the live floor: supervisors and admins (no SIP server in the walks: 503 or 404).
@@ -157,7 +170,12 @@ SUPERVISION_ROUTES = {
     ("GET", "/api/floor/live"),
     FLOOR_STREAM,
     ("POST", "/api/agents/{extension}/state"),
+    ("POST", "/api/agents/{extension}/queues"),
     ("POST", "/api/calls/{call_id}/priority"),
+    ("GET", "/api/calls/monitoring"),
+    ("POST", "/api/calls/{call_id}/monitor"),
+    ("POST", "/api/calls/{call_id}/monitor/mode"),
+    ("POST", "/api/calls/{call_id}/monitor/stop"),
 }
 
 
@@ -227,13 +245,18 @@ GDPR_ROUTES = {
 }
 
 
+#: The customer file: contacts, accounts, interactions, tickets, scheduled callbacks.
+CUSTOMER_FILE_PATHS = (
+    *("/api/contacts", "/api/accounts", "/api/interactions", "/api/screen-pop", "/api/tickets"),
+    "/api/callbacks",
+)
+
+
 def works_in_customer_file(method: str, path: str) -> bool:
     """Whether agents and supervisors may call this route: contacts, accounts, tickets, reading their setup."""
     if (method, path) in GDPR_ROUTES:
         return False
-    if path.startswith(
-        ("/api/contacts", "/api/accounts", "/api/interactions", "/api/screen-pop", "/api/tickets")
-    ):
+    if path.startswith(CUSTOMER_FILE_PATHS):
         return True
     setup = ("/api/custom-fields", "/api/teams", "/api/ticket-categories", "/api/schedule")
     return path.startswith(setup) and method == "GET"
@@ -396,6 +419,13 @@ def with_customer_file(platform: Platform2, sessions: sessionmaker[Session]) -> 
             tenant.ids["/api/interactions"] = {
                 "interaction_id": finished_call(session, tenant.tenant_id, contact.id)
             }
+            callback = ScheduledCallback(
+                tenant_id=tenant.tenant_id, contact_id=contact.id, number="+33612345678",
+                due_at=datetime.now(UTC) + timedelta(days=1), note="Devis", status="pending",
+            )  # fmt: skip
+            session.add(callback)
+            session.flush()
+            tenant.ids["/api/callbacks"] = {"callback_id": callback.id}
     return platform
 
 

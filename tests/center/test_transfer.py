@@ -13,6 +13,7 @@ from callfloor.center.schema import (
     AgentSpec,
     DispositionSpec,
     Labels,
+    PauseReasonSpec,
     QueueSpec,
     RecordingMode,
     SkillSpec,
@@ -21,6 +22,7 @@ from callfloor.center.schema import (
     UserSpec,
 )
 from callfloor.center.transfer import dump_center, export_center, import_center
+from callfloor.core.acd.pause_reasons import FLOOR_REASONS
 from callfloor.core.config import ServiceLevelDefinition, Strategy
 from callfloor.core.roles import Role
 from callfloor.storage import CenterConfigError
@@ -274,6 +276,16 @@ def centers(draw: st.DrawFn) -> CenterSpec:
             DispositionSpec(code=n, label=Labels(fr=f"{n} fr", en=f"{n} en"), success=draw(st.booleans()))
             for n in draw(st.lists(names, max_size=3, unique=True))
         ],
+        pause_reasons=draw(
+            st.none()
+            | st.lists(
+                names.filter(lambda n: n not in FLOOR_REASONS), min_size=1, max_size=3, unique=True
+            ).map(
+                lambda codes: [
+                    PauseReasonSpec(code=c, label=Labels(fr=f"{c} fr", en=f"{c} en")) for c in codes
+                ]
+            )
+        ),
     )
 
 

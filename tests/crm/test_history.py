@@ -255,7 +255,7 @@ def test_the_api_and_the_server_register_every_kind_of_item() -> None:
             [sys.executable, "-c", probe, module], capture_output=True, text=True, timeout=120, check=True
         )
         kinds = (
-            "['appointment', 'consent', 'interaction', 'order', 'quote', 'survey_answer', 'ticket']"
+            "['appointment', 'callback', 'consent', 'interaction', 'order', 'quote', 'survey_answer', 'ticket']"
             " ['open_tickets']"
         )
         assert shown.stdout.strip() == kinds, (module, shown.stderr)

@@ -10,7 +10,7 @@ from callfloor.core.config import ServiceLevelDefinition
 from callfloor.reports import PeriodError
 from callfloor.reports.queue_kpis import MAX_DAYS, period_bounds, queue_kpis
 from callfloor.storage.scope import TenantScope
-from tests.reports.calls import PARIS, TUESDAY, WEDNESDAY, log_calls
+from tests.reports.calls import PARIS, TUESDAY, WEDNESDAY, local, log_calls, support_report
 from tests.tenants import Platform2
 
 
@@ -84,3 +84,17 @@ def test_a_period_that_runs_backwards_or_too_long_is_refused() -> None:
     assert period_bounds(
         date(2026, 1, 1), date.fromordinal(date(2026, 1, 1).toordinal() + MAX_DAYS - 1), PARIS
     )
+
+
+def test_each_half_hour_with_a_call_has_its_figures(
+    sessions: sessionmaker[Session], platform: Platform2
+) -> None:
+    log_calls(sessions, platform.acme.tenant_id)
+    report = support_report(sessions, platform.acme.tenant_id, TUESDAY, WEDNESDAY)
+    starts = [line.start for line in report.intervals]
+    assert starts == [local(TUESDAY, "09:00"), local(TUESDAY, "23:30"), local(WEDNESDAY, "10:00")]
+    assert all(line.start.tzinfo == PARIS for line in report.intervals)  # the tenant's clock
+    morning = report.intervals[0].kpis  # a, b, c and d
+    assert (morning.offered, morning.answered, morning.abandoned, morning.short_abandoned) == (4, 2, 2, 1)
+    assert morning.asa_s == pytest.approx((10 + 40) / 2)
+    assert sum(line.kpis.offered for line in report.intervals) == report.total.offered

@@ -6,10 +6,10 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 from sqlalchemy.orm import Session, sessionmaker
 
-from callfloor.outbound.campaigns import Campaigns
 from tests.tenants import Platform2
 from tests.web.browser import ON_SQLITE, screenshot
 from tests.web.test_admin_pages import FLOW as BAD_FLOW
+from tests.web.test_admin_pages import add_campaign
 from tests.web.test_browser_login import log_in
 
 pytestmark = ON_SQLITE
@@ -88,8 +88,7 @@ def test_an_admin_fixes_a_flow_by_its_line_then_rolls_back_and_forward(
 def test_an_admin_imports_a_list_and_sees_the_refused_line(
     page: Page, site: str, platform: Platform2, sessions: sessionmaker[Session], tmp_path: Path
 ) -> None:
-    with sessions.begin() as session:
-        Campaigns(session, platform.acme.tenant_id).create("relance", "collection")
+    add_campaign(sessions, platform)
     _admin(page, site, platform, "Campagnes et fichiers")
     page.get_by_label("Fichier (CSV ou XLSX)").set_input_files(
         {"name": "mars.csv", "mimeType": "text/csv", "buffer": LEADS.encode()}
@@ -123,6 +122,7 @@ def test_an_admin_edits_a_queue_and_reads_the_api_refusal_by_the_form(
     page: Page, site: str, platform: Platform2
 ) -> None:
     _admin(page, site, platform, "Files")
+    page.get_by_role("link", name="Modifier les files en JSON").click()
     page.get_by_role("button", name="Modifier support").click()
     editor = page.get_by_label("L'objet en JSON, tel que l'API le reçoit")
     expect(editor).to_be_focused()

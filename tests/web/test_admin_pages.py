@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from callfloor.outbound.campaigns import Campaigns
 from callfloor.web.admin import PAGES
 from tests.tenants import Platform2
+from tests.web.clients import log_in
 
 BOSS, SUP = "boss@acme.example", "sup@acme.example"
 CSRF = {"X-Callfloor-CSRF": "1"}
@@ -22,9 +23,14 @@ nodes:
 """
 
 
+def add_campaign(sessions: sessionmaker[Session], platform: Platform2, name: str = "relance") -> None:
+    """A collection campaign in tenant acme (which has none)."""
+    with sessions.begin() as session:
+        Campaigns(session, platform.acme.tenant_id).create(name, "collection")
+
+
 def _log_in(client: TestClient, platform: Platform2, email: str = BOSS) -> TestClient:
-    client.post("/login", data={"email": email, "password": platform.secrets[email]})
-    return client
+    return log_in(client, platform, email)
 
 
 def test_the_index_links_every_admin_page_in_both_languages(client: TestClient, platform: Platform2) -> None:
@@ -40,8 +46,12 @@ def test_the_index_links_every_admin_page_in_both_languages(client: TestClient, 
 
 
 @pytest.mark.parametrize(
-    "path", ["/admin", "/admin/users", "/admin/ivr", "/admin/campaigns", "/admin/queues"]
-)
+    "path",
+    [
+        "/admin", "/admin/users", "/admin/ivr", "/admin/campaigns", "/admin/queues", "/admin/schedule",
+        "/admin/scripts", "/admin/surveys", "/admin/retention", "/admin/queues-json",
+    ],
+)  # fmt: skip
 def test_a_supervisor_gets_the_403_page(client: TestClient, platform: Platform2, path: str) -> None:
     refused = _log_in(client, platform, SUP).get(path)
     assert refused.status_code == 403
@@ -104,8 +114,7 @@ def test_the_campaigns_page_lists_campaigns_and_offers_the_import(
     client: TestClient, platform: Platform2, sessions: sessionmaker[Session]
 ) -> None:
     assert "Aucune campagne" in _log_in(client, platform).get("/admin/campaigns").text
-    with sessions.begin() as session:
-        Campaigns(session, platform.acme.tenant_id).create("relance", "collection")
+    add_campaign(sessions, platform)
     text = client.get("/admin/campaigns").text
     assert '<option value="relance">relance</option>' in text
     assert 'for="list-file"' in text and 'for="list-map"' in text and "phone, first_name" in text
@@ -114,5 +123,21 @@ def test_the_campaigns_page_lists_campaigns_and_offers_the_import(
 def test_a_spec_page_knows_its_api(client: TestClient, platform: Platform2) -> None:
     text = _log_in(client, platform).get("/admin/agents?lang=en").text
     assert 'data-api="/api/agents"' in text and 'data-update="PATCH"' in text
-    assert 'data-fields="extension,skills,max_chats,max_emails"' in text
-    assert 'data-single="true"' in client.get("/admin/schedule").text
+    assert 'data-fields="extension,skills,max_chats,max_emails,auto_answer"' in text
+    assert 'data-single="true"' in client.get("/admin/schedule-json").text
+
+
+def test_the_pause_reasons_page_edits_what_the_desk_offers(client: TestClient, platform: Platform2) -> None:
+    text = _log_in(client, platform).get("/admin/pause-reasons").text
+    assert 'data-api="/api/pause-reasons"' in text and 'data-single="true"' in text
+    assert 'data-dropped="default"' in text
+    shown = client.get("/api/pause-reasons").json()  # what the page's editor loads…
+    edited = {
+        "pause_reasons": [
+            *shown["pause_reasons"][:1],
+            {"code": "audit", "label": {"fr": "Audit", "en": "Audit"}},
+        ]
+    }
+    saved = client.put("/api/pause-reasons", json=edited, headers=CSRF)
+    assert saved.status_code == 200, saved.text  # …it sends back without ``default``
+    assert [r["code"] for r in client.get("/api/pause-reasons").json()["pause_reasons"]] == ["break", "audit"]

@@ -13,6 +13,7 @@ from callfloor.storage.models import Tenant, User
 from callfloor.web.catalogue import messages
 from callfloor.web.i18n import catalogue_path, translations
 from tests.tenants import Platform2
+from tests.web.clients import log_in
 
 BOSS = "boss@acme.example"
 NEW_YORK = ZoneInfo("America/New_York")
@@ -29,10 +30,9 @@ def test_every_message_the_pages_use_has_its_french_translation() -> None:
     assert translations(Locale.EN).gettext("Password") == "Password"
 
 
-def _log_in(client: TestClient, platform: Platform2, query: str = "") -> str:
-    answer = client.post(f"/login{query}", data={"email": BOSS, "password": platform.secrets[BOSS]})
-    assert answer.status_code == 200, answer.text
-    return answer.text
+def _log_in(client: TestClient, platform: Platform2) -> str:
+    """The home page, the boss just logged in."""
+    return log_in(client, platform, BOSS).get("/").text
 
 
 def test_the_users_choice_then_the_tenants_language(

@@ -1,7 +1,8 @@
 """The client portal's pages: a tenant's campaigns and queues, their figures, and nothing of another tenant."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -18,17 +19,13 @@ from callfloor.storage.scope import TenantScope
 from callfloor.web.formats import Formats
 from callfloor.web.portal import LEAD_LABELS
 from tests.outbound.morning import worked_morning
-from tests.reports.calls import PARIS, log_calls
+from tests.reports.calls import PARIS, log_calls, support_report
 from tests.tenants import Platform2, record_call
+from tests.web.clients import log_in
 
 VIEWER, SUP, AGENT = "viewer@acme.example", "sup@acme.example", "zoe@acme.example"
 FR, EN = Formats(Locale.FR, PARIS), Formats(Locale.EN, PARIS)
 TUESDAY = "?from=2026-12-08&to=2026-12-09"
-
-
-def log_in(client: TestClient, platform: Platform2, email: str) -> None:
-    response = client.post("/login", data={"email": email, "password": platform.secrets[email]})
-    assert response.status_code == 200, response.text
 
 
 def figure(html: str, name: str) -> str:
@@ -180,3 +177,93 @@ def test_agents_may_not_open_the_portal(client: TestClient, platform: Platform2)
 
 def test_every_lead_status_has_its_column() -> None:
     assert list(LEAD_LABELS) == list(LEAD_STATUSES)
+
+
+def _cells(html: str, start: str, end: str) -> list[str]:
+    """The texts of the ``class="num"`` cells between two markers of ``html``."""
+    part = html[html.index(start) : html.index(end, html.index(start))]
+    return [c.split("<")[0] for c in part.split('class="num">')[1:]]
+
+
+def test_supervisors_see_the_queue_s_agents_by_name_client_viewers_by_extension(
+    client: TestClient, platform: Platform2, sessions: sessionmaker[Session]
+) -> None:
+    log_calls(sessions, platform.acme.tenant_id)
+    zoe = (
+        support_report(sessions, platform.acme.tenant_id, date(2026, 12, 8), date(2026, 12, 9)).agents[0].kpis
+    )
+    html = log_in(client, platform, SUP).get(f"/portal/queues/support{TUESDAY}").text
+    assert '<th scope="row">Zoé (2001)</th>' in html
+    assert _cells(html, 'data-agent="2001"', "</tr>") == [
+        "3", FR.duration(zoe.aht_s), FR.percent(zoe.occupancy),
+    ]  # fmt: skip
+    assert _cells(html, 'data-agent="2002"', "</tr>") == ["1", "1:40", "–"]  # no longer an agent: no name
+    assert "désignés par leur poste" not in html  # names: no note
+    viewed = log_in(client, platform, VIEWER).get(f"/portal/queues/support{TUESDAY}").text
+    agents = viewed.split('id="agents"')[1].split("</div>")[0]
+    assert '<th scope="row">2001</th>' in agents and "Zoé" not in viewed
+    assert "Les conseillers sont désignés par leur poste." in agents
+    assert _cells(viewed, 'data-agent="2001"', "</tr>") == _cells(html, 'data-agent="2001"', "</tr>")
+    english = client.get(f"/portal/queues/support{TUESDAY}&lang=en").text
+    assert "Calls handled" in english and "Agents are shown by their extension." in english
+
+
+def _sheet(client: TestClient, query: str) -> list[list[str]]:
+    answer = client.get(f"/portal/queues/support/export{TUESDAY}&{query}")
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"] == "text/csv; charset=utf-8"
+    assert answer.content.startswith(b"\xef\xbb\xbf")  # the BOM French Excel reads UTF-8 by
+    assert "attachment" in answer.headers["content-disposition"]
+    text = answer.content.decode("utf-8-sig")
+    assert text.endswith("\r\n")
+    return [line.split(";") for line in text.removesuffix("\r\n").split("\r\n")]
+
+
+def _number(cell: str) -> float:
+    return float(cell.replace(",", "."))
+
+
+def test_the_queue_report_exports_its_days_half_hours_and_agents(
+    client: TestClient, platform: Platform2, sessions: sessionmaker[Session]
+) -> None:
+    log_calls(sessions, platform.acme.tenant_id)
+    report = support_report(sessions, platform.acme.tenant_id, date(2026, 12, 8), date(2026, 12, 9))
+    log_in(client, platform, VIEWER)
+    html = client.get(f"/portal/queues/support{TUESDAY}").text
+    assert "/portal/queues/support/export?from=2026-12-08&amp;to=2026-12-09&amp;table=agents" in html
+    header, *rows = _sheet(client, "table=days")
+    assert header[:4] == ["queue", "day", "offered", "answered"]
+    assert [row[1] for row in rows] == ["2026-12-08", "2026-12-09", "2026-12-08/2026-12-09"]
+    assert rows[0] == ["support", "2026-12-08", "5", "3", "2", "1", "20", "46,7", "220", "offered", "20"]
+    for row, kpis in zip(rows, [*(d.kpis for d in report.days), report.total], strict=True):
+        figures = dict(zip(header, row, strict=True))
+        assert [int(figures[k]) for k in ("offered", "answered", "abandoned", "short_abandoned")] == [
+            kpis.offered, kpis.answered, kpis.abandoned, kpis.short_abandoned,
+        ]  # fmt: skip
+        assert _number(figures["service_level_percent"]) == pytest.approx(
+            100 * (kpis.service_level or 0), abs=0.05
+        )
+        assert _number(figures["asa_s"]) == pytest.approx(kpis.asa_s, abs=0.05)
+        assert _number(figures["aht_s"]) == pytest.approx(kpis.aht_s, abs=0.05)
+    header, *rows = _sheet(client, "table=intervals")
+    assert [row[1] for row in rows] == [line.start.isoformat(timespec="minutes") for line in report.intervals]
+    assert [int(row[2]) for row in rows] == [line.kpis.offered for line in report.intervals]
+    header, *rows = _sheet(client, "table=agents")
+    assert header == ["queue", "agent", "answered", "aht_s", "occupancy_percent"]  # no names for the client
+    assert [row[:3] for row in rows] == [["support", "2001", "3"], ["support", "2002", "1"]]
+    assert _number(rows[0][4]) == pytest.approx(100 * (report.agents[0].kpis.occupancy or 0), abs=0.05)
+    log_in(client, platform, SUP)
+    header, *rows = _sheet(client, "table=agents")
+    assert header[2] == "name" and rows[0][2] == "Zoé"
+    xlsx = client.get(f"/portal/queues/support/export{TUESDAY}&table=days&format=xlsx")
+    assert xlsx.status_code == 200 and xlsx.content.startswith(b"PK")
+
+
+def test_another_tenant_s_queue_export_is_the_404_page(client: TestClient, platform: Platform2) -> None:
+    log_in(client, platform, VIEWER)
+    for path in ("/portal/queues/ventes/export", "/portal/queues/nowhere/export?table=agents"):
+        response = client.get(path)
+        assert response.status_code == 404 and "existe pas" in response.text
+    assert client.get("/portal/queues/support/export?from=2026-12-09&to=2026-12-08").status_code == 422
+    log_in(client, platform, AGENT)
+    assert client.get("/portal/queues/support/export").status_code == 403

@@ -15,6 +15,7 @@ from callfloor.center.schema import (
     DispositionSpec,
     Labels,
     NumberSpec,
+    PauseReasonSpec,
     QueueSpec,
     RecordingMode,
     SkillSpec,
@@ -23,6 +24,7 @@ from callfloor.center.schema import (
     TrunkTransport,
     UserSpec,
 )
+from callfloor.core.acd.pause_reasons import PAUSE_REASONS, PauseReason
 from callfloor.core.config import ServiceLevelDefinition, Strategy
 from callfloor.core.numbers import InvalidNumberError, normalize
 from callfloor.core.roles import Role
@@ -120,6 +122,28 @@ def apply_disposition(
     disposition.success, disposition.final = spec.success, spec.final
     scope.session.flush()
     return disposition
+
+
+def apply_pause_reasons(tenant: Tenant, specs: list[PauseReasonSpec] | None) -> None:
+    """Give the tenant its own pause reasons, in this order; None: back to the default ones."""
+    tenant.pause_reasons = (
+        None if specs is None else [{"code": r.code, "fr": r.label.fr, "en": r.label.en} for r in specs]
+    )
+
+
+def pause_reasons(tenant: Tenant | None) -> tuple[PauseReason, ...]:
+    """The pause reasons the tenant's agents choose from: its own, or the default ones."""
+    stored = tenant.pause_reasons if tenant is not None else None
+    if not stored:
+        return PAUSE_REASONS
+    return tuple(PauseReason(r["code"], r["fr"], r["en"]) for r in stored)
+
+
+def pause_reason_specs(tenant: Tenant) -> list[PauseReasonSpec] | None:
+    """The tenant's own pause reasons as specs; None when it uses the default ones."""
+    if not tenant.pause_reasons:
+        return None
+    return [PauseReasonSpec(code=r.code, label=Labels(fr=r.fr, en=r.en)) for r in pause_reasons(tenant)]
 
 
 def tenant_number(scope: TenantScope, number: str) -> str:

@@ -11,6 +11,7 @@ from callfloor.center.schema import (
     AgentSpec,
     DispositionSpec,
     NumberSpec,
+    PauseReasons,
     QueueSpec,
     SkillSpec,
     Spec,
@@ -34,6 +35,8 @@ class CenterSpec(Spec):
     agents: list[AgentSpec] = Field(default_factory=list)
     users: list[UserSpec] = Field(default_factory=list)
     dispositions: list[DispositionSpec] = Field(default_factory=list)
+    # The tenant's own pause reasons, replacing the default ones; absent: left as they are.
+    pause_reasons: PauseReasons | None = None
     ivr_flows: list[IvrFlowSpec] = Field(default_factory=list)
     numbers: list[NumberSpec] = Field(default_factory=list)
     trunks: list[TrunkSpec] = Field(default_factory=list)

@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from callfloor.core.acd.pause_reasons import FLOOR_REASONS
 from callfloor.core.config import SKILL_LEVEL_MAX, SKILL_LEVEL_MIN, Locale, ServiceLevelDefinition, Strategy
 from callfloor.core.roles import TENANT_ROLES, Role
 
@@ -256,6 +257,36 @@ class DispositionSpec(Spec):
     label: Labels
     success: bool = False
     final: bool = True
+
+
+PauseCode = Annotated[str, StringConstraints(pattern=r"^\w[\w.-]{0,39}$")]
+
+
+class PauseReasonSpec(Spec):
+    """A pause reason agents may choose (code de pause), logged with the pause as ``code``."""
+
+    code: PauseCode
+    label: Labels
+
+    @field_validator("code")
+    @classmethod
+    def _not_the_floors(cls, value: str) -> str:
+        if value in FLOOR_REASONS:
+            raise ValueError(f"{value!r} is a reason the floor sets itself: choose another code")
+        return value
+
+
+def _unique_codes(reasons: list[PauseReasonSpec]) -> list[PauseReasonSpec]:
+    codes = [reason.code for reason in reasons]
+    if doubles := sorted({code for code in codes if codes.count(code) > 1}):
+        raise ValueError(f"duplicate pause reason code: {', '.join(doubles)}")
+    return reasons
+
+
+#: A tenant's pause reasons, in the order the desk offers them: they replace the default ones.
+PauseReasons = Annotated[
+    list[PauseReasonSpec], Field(min_length=1, max_length=50), AfterValidator(_unique_codes)
+]
 
 
 class UserSpec(Spec):

@@ -21,6 +21,7 @@ from callfloor.center.apply import (
     apply_disposition,
     apply_flow,
     apply_number,
+    apply_pause_reasons,
     apply_queue,
     apply_skill,
     apply_trunk,
@@ -28,6 +29,7 @@ from callfloor.center.apply import (
     disposition_spec,
     ivr_flow_spec,
     number_spec,
+    pause_reason_specs,
     queue_spec,
     skill_spec,
     tenant_number,
@@ -208,9 +210,7 @@ def import_center(
     scope = TenantScope(session, tenant.id)
     if problems := _reference_problems(spec, scope, doc, box):
         raise CenterConfigError(problems)
-    if spec.tenant is not None:
-        tenant.name, tenant.timezone = spec.tenant.name, spec.tenant.timezone
-        tenant.locale, tenant.country = spec.tenant.locale.value, spec.tenant.country
+    _apply_tenant(tenant, spec, report)
     for skill in spec.skills:
         found = scope.skills.by_name(skill.name)
         apply_skill(scope, skill, found)
@@ -254,6 +254,16 @@ def import_center(
     return report
 
 
+def _apply_tenant(tenant: Tenant, spec: CenterSpec, report: ImportReport) -> None:
+    """The tenant's own settings, and its pause reasons (as a whole: their order is the desk's)."""
+    if spec.tenant is not None:
+        tenant.name, tenant.timezone = spec.tenant.name, spec.tenant.timezone
+        tenant.locale, tenant.country = spec.tenant.locale.value, spec.tenant.country
+    if spec.pause_reasons is not None:
+        report.count("pause_reasons", tenant.pause_reasons is not None)
+        apply_pause_reasons(tenant, spec.pause_reasons)
+
+
 def _apply_outbound(scope: TenantScope, spec: CenterSpec, report: ImportReport) -> None:
     """Scripts and surveys, then the campaigns that name them (and queues, dispositions)."""
     for script in spec.scripts:
@@ -286,6 +296,7 @@ def export_center(session: Session, slug: str) -> CenterSpec:
         agents=[agent_spec(a) for a in agents],
         users=sorted((user_spec(u) for u in scope.users.list() if u.agent is None), key=lambda u: u.email),
         dispositions=sorted((disposition_spec(d) for d in scope.dispositions.list()), key=lambda d: d.code),
+        pause_reasons=pause_reason_specs(tenant),
         ivr_flows=sorted((ivr_flow_spec(f) for f in scope.ivr_flows.list()), key=lambda f: f.name),
         numbers=sorted((number_spec(n) for n in scope.numbers.list()), key=lambda n: n.number),
         trunks=sorted((trunk_spec(t) for t in scope.trunks.list()), key=lambda t: t.name),

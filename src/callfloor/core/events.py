@@ -47,6 +47,27 @@ class AgentLoggedOut:
 
 
 @dataclass(frozen=True, slots=True)
+class AgentLeftQueue:
+    """An agent stops taking a queue's interactions, staying logged in (déconnexion d'une file).
+
+    What rings or is connected for that queue goes on; only later offers skip the agent. The
+    choice lasts until the agent logs out: each shift starts in every queue their skills
+    qualify them for.
+    """
+
+    agent: str
+    queue: str
+
+
+@dataclass(frozen=True, slots=True)
+class AgentJoinedQueue:
+    """An agent takes a queue's interactions again; a ready agent is offered a waiting one at once."""
+
+    agent: str
+    queue: str
+
+
+@dataclass(frozen=True, slots=True)
 class InteractionArrived:
     """A contact enters a queue (after the IVR for a call)."""
 
@@ -179,6 +200,8 @@ Event = (
     | AgentReady
     | AgentPaused
     | AgentLoggedOut
+    | AgentLeftQueue
+    | AgentJoinedQueue
     | InteractionArrived
     | AgentAnswered
     | OfferDeclined

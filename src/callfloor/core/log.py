@@ -44,8 +44,31 @@ class AgentEventType(StrEnum):
     LOGGED_OUT = "logged_out"
 
 
+class MembershipEventType(StrEnum):
+    """An agent left or rejoined one of their queues, staying logged in; not a state change."""
+
+    QUEUE_LEFT = "queue_left"
+    QUEUE_JOINED = "queue_joined"
+
+
+LogEntryType = InteractionEventType | AgentEventType | MembershipEventType
+
+_BY_VALUE: dict[str, LogEntryType] = {
+    **{kind.value: kind for kind in InteractionEventType},
+    **{kind.value: kind for kind in AgentEventType},
+    **{kind.value: kind for kind in MembershipEventType},
+}
+
 #: Every value the ``type`` column of the log may hold.
-LOG_ENTRY_TYPES: frozenset[str] = frozenset(InteractionEventType) | frozenset(AgentEventType)
+LOG_ENTRY_TYPES: frozenset[str] = frozenset(_BY_VALUE)
+
+
+def entry_type(value: str) -> LogEntryType:
+    """The kind of entry a stored ``type`` names; ValueError for one the log does not know."""
+    try:
+        return _BY_VALUE[value]
+    except KeyError:
+        raise ValueError(f"unknown log entry type {value!r}") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,10 +117,14 @@ class LogEntry:
     - agent entries (``logged_in``, ``ready``, ``paused``, ``reserved``, ``busy``, ``wrap_up``,
       ``logged_out``): agent; ``reason`` for ``paused`` (a reason code such as ``lunch`` or
       ``no_answer``). The agent is in that state from ``at`` until its next agent entry.
+    - ``queue_left`` / ``queue_joined``: agent, queue: the agent stopped (or went back to) taking
+      that queue's interactions without logging out; ``reason="logout"`` for the queues a logout
+      gives back (each shift starts in every queue the agent is qualified for). Not a state:
+      the agent entries around it keep their meaning, and the KPI folds pass over it.
     """
 
     at: float
-    type: InteractionEventType | AgentEventType
+    type: LogEntryType
     interaction: str | None = None
     queue: str | None = None
     agent: str | None = None
@@ -115,7 +142,7 @@ class LogEntry:
     def __init__(  # noqa: PLR0917 - positional, like the generated one
         self,
         at: float,
-        type: InteractionEventType | AgentEventType,
+        type: LogEntryType,
         interaction: str | None = None,
         queue: str | None = None,
         agent: str | None = None,

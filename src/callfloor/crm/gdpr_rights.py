@@ -31,6 +31,7 @@ from callfloor.crm import (
     gdpr_survey_responses,
     gdpr_surveys,
     gdpr_tickets,
+    scheduled_callbacks,
 )
 from callfloor.crm.gdpr import PERSONAL_DATA, DataSubject, PersonalDataHolders, delete_after_commit, plain
 from callfloor.storage import NotFoundError
@@ -39,7 +40,10 @@ from callfloor.storage.models import Tenant, User
 from callfloor.storage.repositories import audit
 
 #: The built-in holders' modules, imported so that they have registered.
-BUILT_IN = (gdpr_appointments, gdpr_holders, gdpr_sales, gdpr_survey_responses, gdpr_surveys, gdpr_tickets)
+BUILT_IN = (
+    *(gdpr_appointments, gdpr_holders, gdpr_sales, gdpr_survey_responses, gdpr_surveys, gdpr_tickets),
+    scheduled_callbacks,
+)
 #: Names the document's shape; bumped if a field changes meaning.
 EXPORT_FORMAT = "callfloor.gdpr-export/1"
 

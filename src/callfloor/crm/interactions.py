@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from callfloor.core.log import InteractionEventType, LogEntry
 from callfloor.crm.fields import number_keys
+from callfloor.crm.interaction_notes import appended
 from callfloor.crm.merge import CONTACT_REFERENCES
 from callfloor.crm.outbox import interaction_completed
 from callfloor.storage.contacts import Contact, ContactPhone
@@ -67,6 +68,7 @@ class InteractionTally:
     outcome: str | None = None
     reason: str | None = None
     recording_consent: str | None = None  # told by the driver (OpenInteractions.note_consent)
+    notes: str = ""  # the agents' notes typed during the call (OpenInteractions.note)
 
     def add(self, entry: LogEntry) -> bool:
         """Fold one of the interaction's entries; True when it ends the interaction."""
@@ -116,6 +118,17 @@ class OpenInteractions:
         tally = self._open.get(interaction)
         if tally is not None:
             tally.recording_consent = consent
+
+    def note(self, interaction: str, note: str) -> str | None:
+        """Append an agent's note to an interaction not ended yet; its notes so far (None: not open).
+
+        Refused as :func:`callfloor.crm.interaction_notes.appended` refuses it.
+        """
+        tally = self._open.get(interaction)
+        if tally is None:
+            return None
+        tally.notes = appended(tally.notes, note)
+        return tally.notes
 
     def discard(self, interaction: str) -> None:
         """Forget an interaction that ends with no entry to end it (no record is written)."""
@@ -176,7 +189,7 @@ class InteractionRecorder:
             agent_id=agent_id, started_at=_utc(start.at), answered_at=_utc(tally.answered_at),
             ended_at=_utc(tally.ended_at if tally.ended_at is not None else start.at),
             outcome=tally.outcome, outcome_reason=tally.reason, wait_s=tally.wait_s, talk_s=tally.talk_s,
-            recording_consent=tally.recording_consent,
+            recording_consent=tally.recording_consent, notes=tally.notes,
         )  # fmt: skip
         self.session.add(row)
         self.session.flush()

@@ -7,6 +7,10 @@ day (the tenant's zone) on which it first entered a queue, as the fold puts it i
 its first enqueue; entries are read up to :data:`TAIL` past the period so that the calls it began
 are counted to their end (their handle time). An interaction whose first enqueue the log does not
 show (it began before the period) is left out.
+
+The same fold gives the queue's figures per :data:`INTERVAL_S` (the staffing forecast's
+intervals, ``callfloor staff``), and :mod:`.queue_agents` the figures of the agents who took
+the queue's calls.
 """
 
 from collections.abc import Iterable, Sequence
@@ -22,9 +26,10 @@ from callfloor.core.kpi import KpiError
 from callfloor.core.kpi.figures import Kpis, Tally
 from callfloor.core.kpi.fold import KpiFold, KpiSettings
 from callfloor.core.kpi.service_level import QueueKpiSettings
-from callfloor.core.log import InteractionEventType, LogEntry
+from callfloor.core.log import AgentEventType, InteractionEventType, LogEntry
 from callfloor.core.schedule.local_days import midnight
 from callfloor.reports import PeriodError
+from callfloor.reports.queue_agents import LEAD, AgentLine, fold_agents
 from callfloor.storage.models import Queue
 from callfloor.storage.repositories import InteractionLog, log_entry
 
@@ -32,12 +37,14 @@ from callfloor.storage.repositories import InteractionLog, log_entry
 MAX_DAYS: Final = 92
 #: How long after the period its last calls may still be going on (talk, hold and wrap-up).
 TAIL: Final = timedelta(hours=6)
+#: The length of an interval of the report (seconds): half an hour, as staffing plans are made.
+INTERVAL_S: Final = 1800
 #: Entries whose ``wait_s`` runs from the interaction's first enqueue (unless after a transfer).
 _WAITED: Final = frozenset({
     InteractionEventType.ANSWERED, InteractionEventType.ABANDONED,
     InteractionEventType.CALLBACK_REQUESTED, InteractionEventType.TRANSFERRED,
 })  # fmt: skip
-_INTERACTION_TYPES: Final = frozenset(InteractionEventType)
+_READ: Final = frozenset(InteractionEventType) | frozenset(AgentEventType)  # what the folds take
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,14 +56,25 @@ class DayKpis:
 
 
 @dataclass(frozen=True, slots=True)
+class IntervalLine:
+    """One interval's figures of the queue; ``start`` is local (the tenant's zone)."""
+
+    start: datetime
+    kpis: Kpis
+
+
+@dataclass(frozen=True, slots=True)
 class QueueKpis:
-    """A queue's figures over ``[first, last]`` (local days): each day, zeros included, and the whole."""
+    """A queue's figures over ``[first, last]`` (local days): each day, zeros included, and the whole;
+    each interval in which a call of the queue first entered it; each agent who took its calls."""
 
     queue: str
     first: date
     last: date
     days: tuple[DayKpis, ...]
     total: Kpis
+    intervals: tuple[IntervalLine, ...] = ()
+    agents: tuple[AgentLine, ...] = ()
 
 
 def period_bounds(first: date, last: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
@@ -94,8 +112,8 @@ def first_entered(entries: Iterable[LogEntry]) -> dict[str, float]:
 def queue_kpis(session: Session, queue: Queue, first: date, last: date, zone: ZoneInfo) -> QueueKpis:
     """The figures of ``queue`` (read in its tenant) for the local days ``first`` to ``last``."""
     start, end = period_bounds(first, last, zone)
-    rows = InteractionLog(session, queue.tenant_id).between(start, end + TAIL)
-    entries = [log_entry(row) for row in rows if row.type in _INTERACTION_TYPES]  # agents': no queue figure
+    rows = InteractionLog(session, queue.tenant_id).between(start - LEAD, end + TAIL)
+    entries = [log_entry(row) for row in rows if row.type in _READ]
     return fold_days(entries, queue.name, queue_settings(queue), first=first, last=last, zone=zone)
 
 
@@ -108,13 +126,15 @@ def fold_days(
     last: date,
     zone: ZoneInfo,
 ) -> QueueKpis:
-    """``entries`` folded per local day of their interaction's first enqueue, and over the period."""
+    """``entries`` folded per local day of their interaction's first enqueue, per interval and over
+    the period; agent entries give the agents' occupancy (see :mod:`.queue_agents`)."""
     start, end = (moment.timestamp() for moment in period_bounds(first, last, zone))
-    fold_settings = KpiSettings(queues={queue: settings})
+    fold_settings = KpiSettings(queues={queue: settings}, interval_s=INTERVAL_S)
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     per_day = {day: KpiFold(fold_settings) for day in days}
     whole = KpiFold(fold_settings)
     firsts = first_entered(entries)
+    calls = []  # the queue's own entries of the period's interactions, for its agents
     for entry in entries:
         began = firsts.get(entry.interaction or "")
         if began is None or not start <= began < end:
@@ -124,9 +144,16 @@ def fold_days(
                 fold.add(entry)
             except KpiError:  # a malformed row: one entry less, not the report
                 continue
+        if entry.queue == queue:
+            calls.append(entry)
     empty = Tally().kpis(settings, None)
     return QueueKpis(
         queue=queue, first=first, last=last,
         days=tuple(DayKpis(day, per_day[day].per_queue(end).get(queue, empty)) for day in days),
         total=whole.per_queue(end).get(queue, empty),
+        intervals=tuple(
+            IntervalLine(datetime.fromtimestamp(line.start, zone), line.per_queue[queue])
+            for line in whole.per_interval(end) if queue in line.per_queue
+        ),
+        agents=fold_agents(calls, entries, fold_settings, start=start, end=end),
     )  # fmt: skip

@@ -28,8 +28,10 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from callfloor.center.apply import pause_reasons
 from callfloor.center.floor import floor_profiles
 from callfloor.core.acd import AcdError
+from callfloor.core.acd.pause_reasons import PauseReason
 from callfloor.core.acd.wait_estimate import WaitEstimator
 from callfloor.core.actions import Action, Append
 from callfloor.core.events import Event
@@ -69,6 +71,7 @@ class LiveFloor:
         self.waits = WaitEstimator(self.floor.acd)  # what waiting callers are told, learned from the log
         self._timer: asyncio.TimerHandle | None = None
         self._ids: dict[tuple[str, str], tuple[int | None, float]] = {}  # (kind, name) -> id, until
+        self._pause_reasons: tuple[tuple[PauseReason, ...], float] | None = None  # and until when
         self.interactions = OpenInteractions()  # not ended yet, folded from their entries
         self._pending: list[LogEntry] = []  # entries waiting for the group commit
         self._ended: list[InteractionTally] = []  # and the records of the interactions they end
@@ -118,6 +121,19 @@ class LiveFloor:
     def discard(self, interaction: str) -> None:
         """An interaction that ended before the floor or the IVR logged anything about it."""
         self.interactions.discard(interaction)
+
+    def pause_reasons(self) -> tuple[PauseReason, ...]:
+        """The pause reasons the tenant's agents choose from, read at most every ``ID_TTL_S``
+        (its admins may change them; :meth:`forget_pause_reasons` makes the next call read them)."""
+        now = time.monotonic()
+        if self._pause_reasons is None or self._pause_reasons[1] <= now:
+            with self._sessions() as session:
+                self._pause_reasons = (pause_reasons(session.get(Tenant, self.tenant_id)), now + ID_TTL_S)
+        return self._pause_reasons[0]
+
+    def forget_pause_reasons(self) -> None:
+        """The tenant's pause reasons changed: read them again when next asked."""
+        self._pause_reasons = None
 
     def screen_pop(self, number: str | None, interaction: str) -> ScreenPop:
         """The screen pop of an interaction being offered; it reads the database: run it off the loop."""

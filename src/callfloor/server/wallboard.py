@@ -46,6 +46,8 @@ class AgentNow:
     pending_pause: str | None  # the pause asked for while busy, which starts when the work ends
     wrap_up_remaining_s: float | None  # in wrap-up: seconds before it ends on its own
     queues: tuple[str, ...]  # the queues whose calls may be offered to them
+    # Every queue they are qualified for, and whether they are in it (False: they left it).
+    memberships: tuple[tuple[str, bool], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +126,7 @@ def agent_now(acd: Acd, extension: str, now: float) -> AgentNow:
         pending_pause=record.pending_pause,
         wrap_up_remaining_s=None if ends is None else max(0.0, ends - now),
         queues=_queues_of(record),
+        memberships=tuple(acd.memberships(extension).items()),
     )
 
 

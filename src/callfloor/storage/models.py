@@ -70,6 +70,12 @@ class Tenant(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Whether the client's viewers (role client_viewer) may read its customer file; the center decides.
     client_viewer_personal_data: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The pause reasons its agents choose from, [{"code", "fr", "en"}] in the desk's order; None:
+    # the default ones (callfloor.core.acd.pause_reasons).
+    pause_reasons: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
+    # The wallboard's thresholds it sets, {figure: {"amber", "red"}}; None or a figure left out: the
+    # defaults (callfloor.web.wallboard.THRESHOLDS).
+    wallboard_thresholds: Mapped[dict[str, dict[str, float]] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -124,6 +130,8 @@ class Agent(TenantOwned, Base):
     sip_ha1_sha256: Mapped[str | None] = mapped_column(String(64))
     max_chats: Mapped[int] = mapped_column(Integer, default=3)
     max_emails: Mapped[int] = mapped_column(Integer, default=5)
+    # Their phone is asked to answer our calls at once (a headset): Call-Info answer-after=0.
+    auto_answer: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     user: Mapped[User] = relationship(back_populates="agent")
     skills: Mapped[list["AgentSkill"]] = relationship(

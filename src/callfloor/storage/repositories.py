@@ -13,7 +13,7 @@ from sqlalchemy import Select, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from callfloor.core.config import Channel
-from callfloor.core.log import LOG_ENTRY_TYPES, AgentEventType, InteractionEventType, LogEntry
+from callfloor.core.log import LOG_ENTRY_TYPES, LogEntry, entry_type
 from callfloor.core.sip.digest import DigestAlgorithm, ha1
 from callfloor.storage import NotFoundError, StorageError
 from callfloor.storage.models import (
@@ -251,14 +251,11 @@ class AgentRepository(TenantRepository[Agent]):
         agent.sip_ha1_sha256 = ha1(agent.extension, tenant.sip_realm, password, DigestAlgorithm.SHA256)
 
 
-_INTERACTION_TYPES = frozenset(InteractionEventType)
-
-
 def log_entry(row: InteractionEvent) -> LogEntry:
     """A stored log row as the core's entry (the inverse of ``LiveFloor._row``): folds of the
     stored log (the wallboard's day, the queue reports) read it back through here."""
     p = row.payload
-    kind = InteractionEventType(row.type) if row.type in _INTERACTION_TYPES else AgentEventType(row.type)
+    kind = entry_type(row.type)
     channel = Channel(p["channel"]) if "channel" in p else None
     return LogEntry(
         row.at.timestamp(), kind, row.interaction_id, p.get("queue"), p.get("agent"), channel,

@@ -9,6 +9,7 @@ from sqlalchemy import MetaData
 
 from callfloor.storage import (
     appointments,
+    callbacks,
     contacts,
     interactions,
     models,
@@ -35,6 +36,7 @@ MODEL_MODULES = (
     outbound,
     survey_responses,
     scripts,
+    callbacks,
 )
 
 metadata: MetaData = Base.metadata

@@ -3,8 +3,9 @@ controls, and the outbound campaign the agent works (lead, script, survey, dispo
 
 The page is the frame; ``static/desk.js`` fills it from the JSON API (``/api/me/agent``,
 ``/api/calls``, ``/api/campaigns/…``) and keeps it live from ``/api/floor/stream`` (the agent's
-``agent`` and ``offer`` events), so a new call shows without a reload. The phone is a SIP phone:
-it rings and answers; the page drives the call (hold, transfer, recording) through the server.
+``agent`` and ``offer`` events), so a new call shows without a reload. The phone is a SIP phone,
+which the server drives: the page answers it (the phone picks up on our ``NOTIFY`` talk), hangs
+up, holds, transfers (to an agent, a queue or a number) and pauses the recording.
 """
 
 from typing import Annotated
@@ -16,6 +17,7 @@ from callfloor.core.roles import Role
 from callfloor.outbound.campaigns import Campaigns
 from callfloor.storage.scope import TenantScope
 from callfloor.web.access import Viewer, viewer
+from callfloor.web.desk_crm import CRM_TEXTS
 from callfloor.web.nav import N_
 from callfloor.web.render import page
 
@@ -57,6 +59,12 @@ SCRIPT_TEXTS = {
     "open_tickets": N_("Open tickets"),
     "history": N_("Last interactions"),
     "choose": N_("Choose"),
+    # The agent's queues (Files): leave one, rejoin it, without logging out.
+    "in_queue": N_("You take its calls"),
+    "out_of_queue": N_("You left it"),
+    "leave_queue": N_("Leave"),
+    "join_queue": N_("Rejoin"),
+    "no_queues": N_("No queue: your phone is not registered, or your skills qualify you for none."),
     "yes": N_("Yes"),
     "no": N_("No"),
 }
@@ -70,7 +78,9 @@ def desk(request: Request, who: DeskViewer) -> HTMLResponse:
     campaigns = [c.name for c in Campaigns(who.session, who.tenant_id).repository.ordered() if c.active]
     queues = [q.name for q in scope.queues.list()]
     extension = agent.extension if agent else None
+    # The campaigns' codes, labelled in both languages: desk.js shows the page's one.
+    dispositions = {d.code: {"fr": d.label_fr, "en": d.label_en} for d in scope.dispositions.list()}
     return page(
         request, "desk.html", user=who.user, session=who.session, extension=extension,
-        campaigns=campaigns, queues=queues, texts=SCRIPT_TEXTS,
+        campaigns=campaigns, queues=queues, dispositions=dispositions, texts=SCRIPT_TEXTS | CRM_TEXTS,
     )  # fmt: skip

@@ -6,6 +6,14 @@ them for the API (:func:`callfloor.outbound.results.campaign_results`, the surve
 :func:`callfloor.reports.queue_kpis.queue_kpis`, the CSAT); a campaign or a queue of another
 tenant is the 404 page, as an absent one is. A queue's recordings are listed to those the API
 lets listen (``/api/recordings``: supervisors and admins), the player reading the API's audio.
+
+A queue's report shows its agents' figures (:mod:`callfloor.reports.queue_agents`) and exports
+its days, half hours or agents (``/portal/queues/{name}/export``, CSV for French Excel or XLSX,
+:mod:`callfloor.reports.queue_export`). Agents are personal data of the center, not of its
+client: supervisors and admins see them by name and extension; client viewers see their figures
+by extension only, the pseudonymous label the campaign report's agent lines and the recordings
+list already show them, and no tenant setting adds the names (``client_viewer_personal_data``
+opens the *callers'* data, the customer file and the recordings, not the agents').
 """
 
 from datetime import datetime, timedelta
@@ -13,17 +21,22 @@ from typing import Annotated, Final
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
+from callfloor.api.routes.imports import FileFormat
 from callfloor.core.config import ServiceLevelDefinition
-from callfloor.core.roles import REPORTS
+from callfloor.core.roles import OBSERVE, REPORTS
+from callfloor.crm.exports import CONTENT_TYPES
 from callfloor.crm.surveys import SurveyAnswers
+from callfloor.crm.ticket_files import safe_name
 from callfloor.outbound.campaigns import Campaigns
 from callfloor.outbound.results import campaign_results
+from callfloor.outbound.survey_exports import sheet
 from callfloor.reports import PeriodError
-from callfloor.reports.queue_kpis import period_bounds, queue_kpis
+from callfloor.reports.queue_export import Layout, queue_table
+from callfloor.reports.queue_kpis import QueueKpis, period_bounds, queue_kpis
 from callfloor.reports.recordings import may_listen, queue_recordings
-from callfloor.storage.models import Tenant
+from callfloor.storage.models import Queue, Tenant
 from callfloor.storage.scope import TenantScope
 from callfloor.web.access import Viewer, not_found, viewer
 from callfloor.web.i18n import language
@@ -89,9 +102,20 @@ def campaign_report(
     )  # fmt: skip
 
 
-@router.get("/portal/queues/{name}")
-def queue_report(request: Request, who: Reader, name: str, from_: From = None, to: To = None) -> HTMLResponse:
-    """A queue's KPIs per day over the period, its CSAT, and the recordings the viewer may hear."""
+def agent_names(who: Viewer) -> dict[str, str] | None:
+    """The agents' names by extension for supervisors and admins; None for client viewers, who
+    see agents by extension only (see the module's docstring)."""
+    if who.role not in OBSERVE:
+        return None
+    agents = TenantScope(who.session, who.tenant_id).agents.list()
+    return {agent.extension: agent.user.name for agent in agents}
+
+
+def _queue_figures(
+    who: Viewer, name: str, from_: str | None, to: str | None
+) -> tuple[Queue, QueueKpis, ZoneInfo]:
+    """The queue (404 if not the viewer's tenant's), its report over the period asked (by default
+    the last :data:`DEFAULT_DAYS` days) and the tenant's zone."""
     queue = TenantScope(who.session, who.tenant_id).queues.by_name(name)
     if queue is None:
         raise not_found()
@@ -100,15 +124,42 @@ def queue_report(request: Request, who: Reader, name: str, from_: From = None, t
     last = asked.last or datetime.now(zone).date()
     first = asked.first or last - timedelta(days=DEFAULT_DAYS - 1)
     try:
-        report = queue_kpis(who.session, queue, first, last, zone)
+        return queue, queue_kpis(who.session, queue, first, last, zone), zone
     except PeriodError:
         raise bad_period() from None
-    since, until = period_bounds(first, last, zone)  # the report's own bounds
+
+
+@router.get("/portal/queues/{name}")
+def queue_report(request: Request, who: Reader, name: str, from_: From = None, to: To = None) -> HTMLResponse:
+    """A queue's KPIs per day over the period, its agents, its CSAT, the recordings the viewer may hear."""
+    queue, report, zone = _queue_figures(who, name, from_, to)
+    since, until = period_bounds(report.first, report.last, zone)  # the report's own bounds
     csat = SurveyAnswers(who.session, who.tenant_id).csat(since, until, queue=queue.name).total
     listens = may_listen(who.session, who.tenant_id, who.role)
     recordings = queue_recordings(who.session, queue, since, until) if listens else None
     return page(
         request, "portal/queue.html", user=who.user, session=who.session, queue=queue,
-        period=Period(first, last, zone), report=report, csat=csat, recordings=recordings,
+        period=Period(report.first, report.last, zone), report=report, csat=csat, recordings=recordings,
         definition=DEFINITIONS[ServiceLevelDefinition(queue.service_level_definition)],
+        names=agent_names(who), layouts=Layout,
+    )  # fmt: skip
+
+
+@router.get("/portal/queues/{name}/export")
+def queue_export(
+    who: Reader,
+    name: str,
+    from_: From = None,
+    to: To = None,
+    *,
+    table: Layout = Layout.DAYS,
+    format_: Annotated[FileFormat, Query(alias="format")] = FileFormat.CSV,
+) -> Response:
+    """The queue's report as a file: its days, half hours or agents; CSV (``;``, UTF-8 with BOM) or XLSX."""
+    queue, report, _ = _queue_figures(who, name, from_, to)
+    data = sheet(queue_table(report, table, agent_names(who)), format_.value, f"{queue.name} {table.value}")
+    filename = safe_name(f"{queue.name}-{report.first}-{report.last}-{table.value}.{format_.value}")
+    return Response(
+        data, media_type=CONTENT_TYPES[format_.value],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )  # fmt: skip

@@ -1,8 +1,8 @@
 """Property test: random event sequences never break the ACD's promises.
 
 The races users of open-source ACDs report most — an agent offered two calls, a paused or
-wrapping agent rung, a ring-all call taken twice, a free agent idle while a caller waits —
-are checked after every step of random sessions.
+wrapping agent rung, a ring-all call taken twice, a free agent idle while a caller waits, a
+call offered for a queue the agent left — are checked after every step of random sessions.
 """
 
 import random
@@ -14,10 +14,13 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from callfloor.core.acd import AcdError
 from callfloor.core.acd.engine import Acd
 from callfloor.core.acd.model import AgentProfile, AgentState, InteractionState, QueueProfile, Step
+from callfloor.core.actions import Action, Append
 from callfloor.core.config import Channel, Strategy
 from callfloor.core.events import (
     AgentAnswered,
     AgentHungUp,
+    AgentJoinedQueue,
+    AgentLeftQueue,
     AgentLoggedIn,
     AgentLoggedOut,
     AgentPaused,
@@ -52,6 +55,7 @@ AGENTS = [
     for i, (level, chats) in enumerate([(9, 0), (5, 2), (3, 1), (8, 3), (2, 0)])
 ]
 agents = st.sampled_from([a.id for a in AGENTS])
+queues = st.sampled_from([q.name for q in QUEUES])
 
 
 class FloorMachine(RuleBasedStateMachine):
@@ -63,10 +67,12 @@ class FloorMachine(RuleBasedStateMachine):
         self.now = 0.0
         self.next_id = 0
         self.log: list[object] = []
+        # The queues each agent left, as the events sent say (reset when they log out).
+        self.left: dict[str, set[str]] = {a.id: set() for a in AGENTS}
 
     def snapshot(self) -> object:
         agents = [
-            (a.state, a.pending_offer, a.pending_pause, dict(a.load), a.version)
+            (a.state, a.pending_offer, a.pending_pause, dict(a.load), a.version, a.left_queues)
             for a in self.acd.agents.values()
         ]
         interactions = {
@@ -82,7 +88,24 @@ class FloorMachine(RuleBasedStateMachine):
         except AcdError:
             assert self.snapshot() == before, f"{event} raised but changed the floor"
             return
+        if isinstance(event, AgentLeftQueue):
+            self.left[event.agent].add(event.queue)
+        elif isinstance(event, AgentJoinedQueue):
+            self.left[event.agent].discard(event.queue)
+        elif isinstance(event, AgentLoggedOut):
+            self.left[event.agent].clear()
+        # A transfer to a named agent is a person's choice, not an offer the queue routes.
+        chosen = (event.interaction, event.agent) if isinstance(event, TransferredToAgent) else None
+        self.check_offers(out, chosen)
         self.log += out
+
+    def check_offers(self, out: list[Action], chosen: tuple[str, str] | None = None) -> None:
+        """No offer (nor callback dialed) of a queue goes to an agent who left it."""
+        for action in out:
+            if isinstance(action, Append) and action.entry.type in (IE.OFFERED, IE.DIALED):
+                entry = action.entry
+                if (entry.interaction, entry.agent) != chosen:
+                    assert entry.queue not in self.left[entry.agent or ""], entry
 
     @rule(queue=st.sampled_from([q.name for q in QUEUES]), priority=st.integers(0, 3))
     def arrive(self, queue: str, priority: int) -> None:
@@ -105,6 +128,14 @@ class FloorMachine(RuleBasedStateMachine):
     @rule(agent=agents)
     def logout(self, agent: str) -> None:
         self.send(AgentLoggedOut(agent))
+
+    @rule(agent=agents, queue=queues)
+    def leave_queue(self, agent: str, queue: str) -> None:
+        self.send(AgentLeftQueue(agent, queue))
+
+    @rule(agent=agents, queue=queues)
+    def join_queue(self, agent: str, queue: str) -> None:
+        self.send(AgentJoinedQueue(agent, queue))
 
     @precondition(lambda self: self.acd.interactions)
     @rule(data=st.data())
@@ -150,7 +181,9 @@ class FloorMachine(RuleBasedStateMachine):
         target = self.now + seconds
         while (deadline := self.acd.next_deadline()) is not None and deadline <= target:
             self.now = deadline
-            self.log += self.acd.on_deadline(deadline)
+            out = self.acd.on_deadline(deadline)
+            self.check_offers(out)
+            self.log += out
         self.now = target
 
     @invariant()
@@ -166,6 +199,15 @@ class FloorMachine(RuleBasedStateMachine):
             if agent.state in (AgentState.PAUSED, AgentState.WRAP_UP, AgentState.LOGGED_OUT):
                 assert agent.pending_offer is None, agent.id
             assert (agent.state is AgentState.RESERVED) == (agent.pending_offer is not None)
+
+    @invariant()
+    def agents_are_in_the_queues_they_did_not_leave(self) -> None:
+        for agent in self.acd.agents.values():
+            assert agent.left_queues == self.left[agent.id]
+            memberships = self.acd.memberships(agent.id)
+            assert {q for q, joined in memberships.items() if not joined} == self.left[agent.id]
+            for groups in agent.groups.values():
+                assert all(g.queue.name not in agent.left_queues for g in groups)
 
     @invariant()
     def connected_interactions_have_exactly_one_agent(self) -> None:

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from callfloor.core.media.rtp import RtpPacket
 from callfloor.core.sip.offer_answer import PCMA, PCMU, Codec
 from callfloor.server.media import MediaStateError
-from callfloor.server.media.conference import Conference, mix_others
+from callfloor.server.media.conference import Conference, mix_heard, mix_others
 from callfloor.server.media.ports import PortAllocator
 from callfloor.server.media.session import RtpSession
 from callfloor.server.media.tracks import DECODERS, ENCODERS
@@ -277,3 +277,99 @@ def test_mix_others_is_the_clamped_sum_of_the_others(samples: list[list[int]]) -
         others = [frame for k, frame in enumerate(samples) if k != index]
         expected = [min(32767, sum(column)) for column in zip(*others, strict=True)] if others else [0] * 4
         assert struct.unpack("<4h", mixed) == tuple(expected)
+
+
+def test_mix_heard_leaves_out_who_may_not_be_heard() -> None:
+    caller, agent, supervisor = constant(1000), constant(2000), constant(4000)
+    frames = [caller, agent, supervisor]
+    # Listening: the supervisor hears both, nobody hears the supervisor.
+    assert mix_heard(frames, [None, None, frozenset()]) == [constant(2000), constant(1000), constant(3000)]
+    # Whispering: only the agent (index 1) hears the supervisor.
+    assert mix_heard(frames, [None, None, {1}]) == [constant(2000), constant(5000), constant(3000)]
+    # Barging in: everyone hears everyone, as mix_others.
+    assert mix_heard(frames, [None, None, None]) == mix_others(frames)
+    # Its own index and indices out of range are ignored; two restricted frames add up.
+    assert mix_heard(frames, [None, {1, 2, 7}, {0, 2}]) == [
+        constant(4000),
+        constant(1000),
+        constant(3000),
+    ]
+    assert mix_heard([constant(30000), constant(30000), constant(30000)], [None, {0}, {0}]) == [
+        constant(32767),  # both restricted frames, saturated
+        constant(30000),
+        constant(30000),
+    ]
+    assert mix_heard([constant(5)], [frozenset()]) == [constant(0)]
+    assert mix_heard([], []) == []
+    with pytest.raises(ValueError, match="audiences"):
+        mix_heard(frames, [None, None])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(1, 8).flatmap(
+        lambda n: st.tuples(
+            st.lists(st.lists(st.integers(0, 32767), min_size=4, max_size=4), min_size=n, max_size=n),
+            st.lists(st.none() | st.frozensets(st.integers(0, n - 1)), min_size=n, max_size=n),
+        )
+    )
+)
+def test_mix_heard_is_the_clamped_sum_of_what_each_may_hear(
+    case: tuple[list[list[int]], list[frozenset[int] | None]],
+) -> None:
+    samples, audiences = case
+    frames = [struct.pack("<4h", *frame) for frame in samples]
+    for index, mixed in enumerate(mix_heard(frames, audiences)):
+        heard = [
+            frame
+            for k, frame in enumerate(samples)
+            if k != index and (audiences[k] is None or index in audiences[k])  # type: ignore[operator]
+        ]
+        expected = [min(32767, sum(column)) for column in zip(*heard, strict=True)] if heard else [0] * 4
+        assert struct.unpack("<4h", mixed) == tuple(expected)
+
+
+def test_a_participant_heard_by_some_only_switches_live() -> None:
+    async def main() -> None:
+        async with parties(PCMU, PCMA, PCMU) as (caller, agent, supervisor):
+            caller.talk(1000, 3.0)
+            agent.talk(2000, 3.0)
+            supervisor.talk(4000, 3.0)
+            conference = Conference([caller.session, agent.session, supervisor.session])
+            conference.set_audience(supervisor.session, [])  # listening
+            assert conference.audience(supervisor.session) == frozenset()
+            conference.start()
+
+            async def period() -> tuple[list[float], list[float], list[float]]:
+                marks = [len(p.phone.arrivals) for p in (caller, agent, supervisor)]
+                await until(lambda: all(len(p.phone.arrivals) >= m + 12 for p, m in zip(
+                    (caller, agent, supervisor), marks, strict=True)))  # fmt: skip
+                # The first packets after a switch may hold a frame mixed before it.
+                levels = [p.levels(m + 2) for p, m in zip((caller, agent, supervisor), marks, strict=True)]
+                return levels[0], levels[1], levels[2]
+
+            heard_by_caller, heard_by_agent, heard_by_supervisor = await period()
+            assert heard_only(heard_by_caller, (0, 2000))
+            assert heard_only(heard_by_agent, (0, 1000))
+            assert mostly(heard_by_supervisor, 3000)
+
+            conference.set_audience(supervisor.session, [agent.session])  # whispering to the agent
+            heard_by_caller, heard_by_agent, heard_by_supervisor = await period()
+            assert heard_only(heard_by_caller, (0, 2000))
+            assert mostly(heard_by_agent, 5000)
+            assert mostly(heard_by_supervisor, 3000)
+
+            conference.set_audience(supervisor.session, None)  # barging in
+            assert conference.audience(supervisor.session) is None
+            heard_by_caller, heard_by_agent, heard_by_supervisor = await period()
+            assert mostly(heard_by_caller, 6000)
+            assert mostly(heard_by_agent, 5000)
+
+            conference.set_audience(supervisor.session, [])
+            conference.remove(supervisor.session)  # its audience goes with it
+            assert conference.audience(supervisor.session) is None
+            with pytest.raises(MediaStateError):
+                conference.set_audience(supervisor.session, [])
+            conference.stop()
+
+    asyncio.run(main())

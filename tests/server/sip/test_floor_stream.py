@@ -11,11 +11,14 @@ import httpx
 import pytest
 import uvicorn
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
 from callfloor.api.app import create_app
 from callfloor.api.routes import floor_stream
 from callfloor.server.live_board import LiveBoards
 from callfloor.settings import Settings
+from callfloor.storage.models import Agent
+from callfloor.storage.scope import TenantScope
 from tests.server.conftest import LiveSip
 from tests.server.sip.phones import Floor
 from tests.server.sip.test_calls import wait_for
@@ -137,3 +140,37 @@ def test_agents_hear_their_state_and_offers_supervisors_the_floor_within_a_secon
     )
     caller.wait(timeout=30)
     assert caller.returncode == 0
+
+
+def test_a_supervisor_who_takes_calls_gets_the_floor_on_the_wallboard_and_their_desk_on_the_desk(
+    served: tuple[str, Any], platform: Platform2, sessions: sessionmaker[Session], live_sip: LiveSip
+) -> None:
+    base, _ = served
+    demo = platform.demo.tenant_id
+    with sessions.begin() as session:
+        scope = TenantScope(session, demo)
+        sophie = scope.users.by_email("superviseur@demo.example")
+        assert sophie is not None
+        scope.agents.add(Agent(user_id=sophie.id, extension="1090"))
+    supervisor = _login(base, platform, "superviseur@demo.example")
+    stream = f"{base}/api/floor/stream"
+    with (
+        httpx.stream("GET", stream, headers=supervisor, timeout=TIMEOUT) as desk,
+        httpx.stream("GET", f"{stream}?view=desk", headers=supervisor, timeout=TIMEOUT) as asked,
+        httpx.stream("GET", f"{stream}?view=floor", headers=supervisor, timeout=TIMEOUT) as wall,
+    ):
+        for mine in (desk, asked):
+            kind, state = Events(mine).next()
+            assert (kind, state["extension"], state["state"]) == ("agent", "1090", "logged_out")
+        kind, board = Events(wall).next()
+        assert kind == "floor" and board["live"] is True and _accueil(board)["waiting"] == 0
+    agent = _login(base, platform, "agent1001@demo.example")
+    refused = httpx.get(f"{stream}?view=floor", headers=agent, timeout=TIMEOUT)
+    assert refused.status_code == 403 and refused.json()["error_id"] == "forbidden"
+    admin = _login(base, platform, "admin@demo.example")  # no agent: the wallboard by default, no desk
+    assert (
+        httpx.get(f"{stream}?view=desk", headers=admin, timeout=TIMEOUT).json()["error_id"] == "not_an_agent"
+    )
+    with httpx.stream("GET", stream, headers=admin, timeout=TIMEOUT) as default:
+        assert Events(default).next()[0] == "floor"
+    assert httpx.get(f"{stream}?view=everything", headers=admin, timeout=TIMEOUT).status_code == 422

@@ -37,6 +37,9 @@ class AgentPatch(BaseModel):
     max_chats: Chats | None = None
     max_emails: Emails | None = None
     sip_password: Password | None = None
+    auto_answer: bool | None = Field(
+        default=None, description="Ask the agent's phone to answer calls at once (a headset's auto-answer)."
+    )
 
 
 class AgentCreate(AgentPatch):
@@ -61,6 +64,7 @@ class AgentOut(BaseModel):
     max_chats: int
     max_emails: int
     has_sip_password: bool
+    auto_answer: bool
 
 
 def _out(agent: Agent) -> AgentOut:
@@ -74,6 +78,7 @@ def _out(agent: Agent) -> AgentOut:
         max_chats=agent.max_chats,
         max_emails=agent.max_emails,
         has_sip_password=agent.sip_ha1_md5 is not None,
+        auto_answer=agent.auto_answer,
     )
 
 
@@ -103,6 +108,8 @@ def _apply(scope: TenantScope, agent: Agent, body: AgentPatch) -> None:
         agent.max_emails = body.max_emails
     if body.sip_password is not None:
         scope.agents.set_sip_password(agent, body.sip_password.get_secret_value())
+    if body.auto_answer is not None:
+        agent.auto_answer = body.auto_answer
 
 
 @router.get("")
@@ -141,7 +148,7 @@ def get_agent(agent_id: int, caller: Observer) -> AgentOut:
 
 @router.patch("/{agent_id}")
 def update_agent(agent_id: int, body: AgentPatch, caller: Configurer) -> AgentOut:
-    """Change an agent's extension, skills, capacities or SIP password."""
+    """Change an agent's extension, skills, capacities, SIP password or auto-answer."""
     agent = _agent(caller, agent_id)
     _apply(TenantScope(caller.session, caller.tenant_id), agent, body)
     audit(

@@ -1,4 +1,5 @@
-"""Live calls and the commands agents and supervisors give them: hold, transfers, conference.
+"""Live calls and the commands agents and supervisors give them: answer, hang up, hold,
+transfers (to a queue, an agent or a number), conference.
 
 The calls live in the SIP server's event loop (:class:`callfloor.server.sip.calls.CallManager`),
 not in the database: these routes read and command them on that loop. Served by ``callfloor
@@ -8,10 +9,14 @@ to the SIP loop's thread. Without a SIP server in the process there are no live 
 An agent sees and commands the calls they are on (ringing, talking, or consulted), and reads
 their screen pop; supervisors and admins every call of their tenant. A call of another tenant
 is 404, like any other object.
+
+The phone is a SIP phone, which the server drives: "answer" has the ringing phone pick up
+(:mod:`callfloor.server.sip.remote_answer`), "hang up" ends the call as if the agent had put
+the handset down.
 """
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, TypeVar
@@ -21,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from callfloor.api.deps import Caller, require
 from callfloor.api.errors import ApiError, not_found
-from callfloor.api.sip_loop import on_sip_loop
+from callfloor.api.sip_loop import awaited_on_sip_loop, on_sip_loop
 from callfloor.core.roles import Role
 from callfloor.crm.screen_pop import ScreenPop, ScreenPops
 from callfloor.server.sip.calls import Call, CallControlError, CallManager
@@ -37,7 +42,13 @@ class LiveCall(BaseModel):
 
     id: str
     queue: str
-    state: Literal["prompt", "ivr", "queued", "ringing", "talking", "held", "consulting", "conference"]
+    state: Literal[
+        "prompt", "ivr", "queued", "callback", "ringing", "talking", "held", "consulting", "conference",
+        "transferred", "ended",
+    ] = Field(
+        description="callback: the caller hangs up, to be called back; transferred: its agent sent it "
+        "to an outside number, which it rings or talks to; ended: as a command ended it (a hang-up)."
+    )  # fmt: skip
     agent: str | None
     consulted: str | None = Field(description="The agent consulted for an attended transfer.")
     caller: str | None = Field(description="The caller's number, as the network gave it.")
@@ -48,12 +59,18 @@ class LiveCall(BaseModel):
 
 
 class TransferRequest(BaseModel):
-    """Where to transfer: a queue or an agent's extension; ``attended`` consults the agent first."""
+    """Where to transfer: a queue, an agent's extension or an outside number (blind only);
+    ``attended`` consults the agent first."""
 
     model_config = ConfigDict(extra="forbid")
 
     queue: str | None = Field(default=None, max_length=64)
     agent: str | None = Field(default=None, max_length=16)
+    number: str | None = Field(
+        default=None,
+        max_length=32,
+        description="E.164, or as dialed in the tenant's country; not a premium-rate or short number.",
+    )
     mode: Literal["blind", "attended"] = "blind"
 
 
@@ -145,22 +162,58 @@ async def call_screen_pop(request: Request, caller: FloorCaller, call_id: str) -
 async def _command(
     request: Request, caller: FloorCaller, call_id: str, action: Callable[[CallManager, Call], None]
 ) -> LiveCall:
+    async def act(manager: CallManager, call: Call, _extension: str | None) -> None:
+        action(manager, call)
+
+    return await _on_call(request, caller, call_id, act)
+
+
+async def _on_call(
+    request: Request,
+    caller: FloorCaller,
+    call_id: str,
+    act: Callable[[CallManager, Call, str | None], Awaitable[None]],
+) -> LiveCall:
+    """``act`` on a call the caller sees, on the SIP loop (given the agent's extension, None for a
+    supervisor); the call as it is then."""
     manager = _manager(request)
     if manager is None:
         raise not_found()
     extension = _extension(caller)
 
-    def work() -> LiveCall:
+    async def work() -> LiveCall:
         call = manager.calls.get(call_id)
         if call is None or not _visible(call, caller.tenant_id, extension):
             raise not_found()
         try:
-            action(manager, call)
+            await act(manager, call, extension)
         except CallControlError as exc:
             raise ApiError(exc.status, exc.error_id, exc.fr, exc.en) from exc
         return _view(call)
 
-    return await _on_sip_loop(manager, work)
+    return await awaited_on_sip_loop(manager.loop, work)
+
+
+@router.post("/{call_id}/answer")
+async def answer(request: Request, caller: FloorCaller, call_id: str) -> LiveCall:
+    """Have the ringing phone answer (a ``NOTIFY`` with ``Event: talk``): 409 ``not_ringing`` when it
+    is not ringing on the agent's phone, 502 ``phone_refused`` when the phone will not (pick it up)."""
+
+    async def act(manager: CallManager, call: Call, extension: str | None) -> None:
+        await manager.answer(call, extension)
+
+    return await _on_call(request, caller, call_id, act)
+
+
+@router.post("/{call_id}/hangup")
+async def hang_up(request: Request, caller: FloorCaller, call_id: str) -> LiveCall:
+    """End the call as its agent hanging up: BYE to their phone and to the caller, wrap-up as usual
+    (a consulted agent leaves the consultation only); 409 when it is not connected to an agent."""
+
+    async def act(manager: CallManager, call: Call, extension: str | None) -> None:
+        manager.hang_up(call, extension)
+
+    return await _on_call(request, caller, call_id, act)
 
 
 @router.post("/{call_id}/hold")
@@ -177,7 +230,18 @@ async def resume(request: Request, caller: FloorCaller, call_id: str) -> LiveCal
 
 @router.post("/{call_id}/transfer")
 async def transfer(request: Request, caller: FloorCaller, call_id: str, body: TransferRequest) -> LiveCall:
-    """Blind transfer to a queue or an agent, or the first step of an attended transfer."""
+    """Blind transfer to a queue, an agent or a number, or the first step of an attended transfer
+    (to an agent)."""
+    if body.number is not None:
+        if body.mode == "attended" or body.queue is not None or body.agent is not None:
+            raise ApiError(
+                422,
+                "transfer_target",
+                "Un numéro se transfère en aveugle, seul.",
+                "A number is a blind transfer's only target.",
+            )
+        number = body.number
+        return await _command(request, caller, call_id, lambda m, c: m.transfer_to_number(c, number))
     if body.mode == "attended":
         if body.agent is None or body.queue is not None:
             raise ApiError(

@@ -8,7 +8,7 @@ in the process the floor is empty (``live`` false).
 """
 
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -18,6 +18,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 from callfloor.api.deps import Caller, require
 from callfloor.api.routes.agent_state import AgentOut, agent_out, sip_endpoint
 from callfloor.api.sip_loop import awaited_on_sip_loop
+from callfloor.core.acd.pause_reasons import PauseReason
 from callfloor.core.roles import Role
 from callfloor.server.campaigns import CampaignRuns
 from callfloor.server.live_board import LiveBoard, LiveBoards
@@ -120,10 +121,10 @@ def _queue(queue: QueueNow) -> QueueOut:
     )  # fmt: skip
 
 
-def _agent(line: AgentBoard) -> AgentLineOut:
+def _agent(line: AgentBoard, reasons: Sequence[PauseReason] | None = None) -> AgentLineOut:
     figures = line.figures
     return AgentLineOut(
-        **agent_out(line.now).model_dump(), name=line.name,
+        **agent_out(line.now, reasons).model_dump(), name=line.name,
         handled_today=figures.answered if figures else 0, completed_today=figures.completed if figures else 0,
         aht_s=figures.aht_s if figures else None, occupancy=figures.occupancy if figures else None,
     )  # fmt: skip
@@ -138,11 +139,11 @@ def _campaign(campaign: CampaignNow) -> CampaignOut:
     )  # fmt: skip
 
 
-def floor_out(floor: FloorNow) -> FloorOut:
-    """The API's view of the wallboard."""
+def floor_out(floor: FloorNow, reasons: Sequence[PauseReason] | None = None) -> FloorOut:
+    """The API's view of the wallboard; ``reasons``: the tenant's pause reasons (default: the defaults)."""
     return FloorOut(
         live=True, at=_when(floor.at), day_start=_when(floor.day_start),
-        queues=[_queue(q) for q in floor.queues], agents=[_agent(a) for a in floor.agents],
+        queues=[_queue(q) for q in floor.queues], agents=[_agent(a, reasons) for a in floor.agents],
         campaigns=[_campaign(c) for c in floor.campaigns], late_tickets=floor.late_tickets,
     )  # fmt: skip
 
@@ -184,12 +185,12 @@ async def read_floor(request: Request, endpoint: SipEndpoint, tenant_id: int) ->
     """The tenant's wallboard now, read on the SIP loop."""
     boards, campaigns = live_boards(request, endpoint), getattr(request.app.state, "campaigns", None)
 
-    async def read() -> FloorNow:
+    async def read() -> tuple[FloorNow, tuple[PauseReason, ...]]:
         board: LiveBoard = boards.board(tenant_id)
         runs: Mapping[str, RunNow] = runs_of(campaigns, tenant_id)
-        return await board.figures(runs)
+        return await board.figures(runs), board.floor.pause_reasons()
 
-    return floor_out(await awaited_on_sip_loop(endpoint.calls.loop, read))
+    return floor_out(*await awaited_on_sip_loop(endpoint.calls.loop, read))
 
 
 @router.get("/live")

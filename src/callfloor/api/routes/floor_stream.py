@@ -1,5 +1,11 @@
 """The live floor as Server-Sent Events: the wallboard for supervisors, their own desk for agents.
 
+``?view=floor`` asks for the wallboard's stream (supervisors and admins: an agent is refused
+403), ``?view=desk`` for the caller's own desk (409 for a user who is no agent). Without it, a
+user with an agent extension gets their desk's and a supervisor or admin without one the
+wallboard's; so the wallboard asks for ``floor``, and a supervisor who takes calls too gets the
+floor on the wallboard and their own state and offers on the desk.
+
 Supervisors and admins get ``event: floor`` (the JSON of ``GET /api/floor/live``) when they
 connect and whenever the floor logs something: coalesced, one every ``MIN_GAP_S`` at most, so
 within a second of the change. Agents get ``event: agent`` (as ``GET /api/me/agent``) when
@@ -21,6 +27,7 @@ import contextlib
 import json
 from collections.abc import AsyncIterator, Callable
 from dataclasses import asdict, dataclass
+from enum import StrEnum
 from typing import Any, Final
 
 from fastapi import APIRouter, Request
@@ -28,15 +35,17 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from callfloor.api.deps import app_context, current_user, require
+from callfloor.api.deps import Caller, app_context, current_user, require
+from callfloor.api.errors import forbidden
 from callfloor.api.routes.agent_state import logged_out, own_extension, read_agent, sip_endpoint
 from callfloor.api.routes.floor_live import live_boards, offline, read_floor
 from callfloor.api.sip_loop import on_sip_loop
-from callfloor.core.log import AgentEventType, InteractionEventType, LogEntry
-from callfloor.core.roles import Role
+from callfloor.core.log import AgentEventType, InteractionEventType, LogEntry, MembershipEventType
+from callfloor.core.roles import OBSERVE, Role
 from callfloor.crm.screen_pop import ScreenPop
 from callfloor.server.floors import LiveFloor
 from callfloor.server.sip.endpoint import SipEndpoint
+from callfloor.storage.scope import TenantScope
 
 router = APIRouter(prefix="/api/floor", tags=["floor"])
 KEEPALIVE_S: Final = 15.0
@@ -47,20 +56,39 @@ _ROLES: Final = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.AGENT})
 Wake = tuple[str, str | None, str | None]  # ("agent" | "offer", interaction, queue)
 
 
+class View(StrEnum):
+    """Which stream a page asks for."""
+
+    FLOOR = "floor"  # the wallboard's
+    DESK = "desk"  # the caller's own, as an agent
+
+
 @dataclass(frozen=True, slots=True)
 class _Who:
     tenant_id: int
     extension: str | None  # an agent's stream; None: the wallboard's
 
 
-def _who(request: Request) -> _Who:
+def _who(request: Request, view: View | None) -> _Who:
     """The caller, from a session of its own (closed before the stream starts)."""
     context = app_context(request)
     with context.sessions() as session, session.begin():
         user = current_user(request, session, context)
         caller = require(_ROLES)(request, user, session, context)
-        extension = own_extension(caller) if caller.role is Role.AGENT else None
-        return _Who(caller.tenant_id, extension)
+        return _Who(caller.tenant_id, _desk(caller, view))
+
+
+def _desk(caller: Caller, view: View | None) -> str | None:
+    """The extension whose desk the stream is, or None for the wallboard's (see the module's docstring)."""
+    watches = caller.role in OBSERVE
+    if view is View.FLOOR:
+        if not watches:
+            raise forbidden()
+        return None
+    if view is View.DESK or not watches:
+        return own_extension(caller)
+    agent = TenantScope(caller.session, caller.tenant_id).agents.by_user(caller.user.id)
+    return None if agent is None else agent.extension
 
 
 def _event(name: str, data: BaseModel | dict[str, Any]) -> str:
@@ -125,7 +153,7 @@ def _agent_watcher(extension: str, queue: asyncio.Queue[Wake]) -> Callable[[LogE
     def watch(entry: LogEntry) -> None:
         if entry.agent != extension:
             return
-        if isinstance(entry.type, AgentEventType):
+        if isinstance(entry.type, AgentEventType | MembershipEventType):  # state, or queues left/joined
             _to(loop, put, ("agent", None, None))
         elif entry.type is InteractionEventType.OFFERED:
             _to(loop, put, ("offer", entry.interaction, entry.queue))
@@ -189,9 +217,10 @@ async def _offline(who: _Who) -> AsyncIterator[str]:
 
 
 @router.get("/stream", response_class=StreamingResponse)
-async def floor_stream(request: Request) -> StreamingResponse:
-    """Server-Sent Events: ``floor`` for supervisors and admins; ``agent`` and ``offer`` for agents."""
-    who = await run_in_threadpool(_who, request)
+async def floor_stream(request: Request, view: View | None = None) -> StreamingResponse:
+    """Server-Sent Events: ``floor`` for the wallboard (``view=floor``); ``agent`` and ``offer`` for
+    an agent's desk (``view=desk``, the default of a user who has an agent extension)."""
+    who = await run_in_threadpool(_who, request, view)
     endpoint = sip_endpoint(request)
     events: AsyncIterator[str]
     if endpoint is None:

@@ -45,6 +45,8 @@ from callfloor.core.config import Strategy
 from callfloor.core.events import (
     AgentAnswered,
     AgentHungUp,
+    AgentJoinedQueue,
+    AgentLeftQueue,
     AgentLoggedIn,
     AgentLoggedOut,
     AgentPaused,
@@ -62,7 +64,7 @@ from callfloor.core.events import (
     TransferredToAgent,
     TransferredToQueue,
 )
-from callfloor.core.log import AgentEventType, InteractionEventType, LogEntry
+from callfloor.core.log import AgentEventType, InteractionEventType, LogEntry, MembershipEventType
 
 S = AgentState
 IS = InteractionState
@@ -133,6 +135,8 @@ class Acd:
             AgentReady: self._ready,
             AgentPaused: self._paused,
             AgentLoggedOut: self._logged_out,
+            AgentLeftQueue: self._agent_left_queue,
+            AgentJoinedQueue: self._agent_joined_queue,
             InteractionArrived: self._arrived,
             AgentAnswered: self._answered,
             OfferDeclined: self._declined,
@@ -202,6 +206,13 @@ class Acd:
         recent = self._handle_times[queue]
         return fmean(recent) if recent else self.default_aht_s
 
+    def memberships(self, agent: str) -> dict[str, bool]:
+        """Every queue the agent is qualified for (at any escalation step), by name: True when
+        they take its offers, False when they left it."""
+        record = self._agent(agent)
+        names = {g.queue.name for groups in record.qualified.values() for g in groups}
+        return {name: name not in record.left_queues for name in sorted(names)}
+
     def wrap_up_ends(self, agent: str) -> float | None:
         """When the agent's wrap-up ends unless they end it sooner; None when not in wrap-up."""
         wrap = self._wraps.get(agent)
@@ -252,16 +263,55 @@ class Acd:
         check_agent(agent.id, agent.state, S.LOGGED_OUT)
         agent.pending_pause = None
         self._agent_to(agent, S.LOGGED_OUT, now)
+        if agent.left_queues:  # the next shift starts in every queue, as in most centers
+            for queue in sorted(agent.left_queues):
+                self._log_membership(now, MembershipEventType.QUEUE_JOINED, agent.id, queue, "logout")
+            self.router.set_left(agent, frozenset())
+
+    def _agent_left_queue(self, event: AgentLeftQueue, now: float) -> None:
+        agent = self._member(event.agent, event.queue)
+        if event.queue not in agent.left_queues:
+            self._set_left(agent, agent.left_queues | {event.queue})
+            self._log_membership(now, MembershipEventType.QUEUE_LEFT, agent.id, event.queue)
+
+    def _agent_joined_queue(self, event: AgentJoinedQueue, now: float) -> None:
+        agent = self._member(event.agent, event.queue)
+        if event.queue in agent.left_queues:
+            self._set_left(agent, agent.left_queues - {event.queue})
+            self._log_membership(now, MembershipEventType.QUEUE_JOINED, agent.id, event.queue)
+            self._route_agent(agent, now)
+
+    def _member(self, agent_id: str, queue: str) -> AgentRecord:
+        """The logged-in agent who leaves or joins ``queue``, which their skills qualify them for."""
+        agent = self._agent(agent_id)
+        if queue not in self.queues:
+            raise UnknownObjectError(f"queue {queue}")
+        if agent.state is S.LOGGED_OUT:
+            raise IllegalTransitionError(f"agent {agent.id}: logged out (log in to choose queues)")
+        if not any(g.queue.name == queue for groups in agent.qualified.values() for g in groups):
+            raise IllegalTransitionError(f"agent {agent.id} is not qualified for queue {queue}")
+        return agent
+
+    def _set_left(self, agent: AgentRecord, left: frozenset[str]) -> None:
+        """Change the queues the agent left, keeping the staffed counts of the groups right."""
+        staffed = agent.state in STAFFED
+        if staffed:
+            self._count_staffed(agent, -1)
+        self.router.set_left(agent, left)
+        if staffed:
+            self._count_staffed(agent, 1)
+
+    def _count_staffed(self, agent: AgentRecord, delta: int) -> None:
+        for groups in agent.groups.values():
+            for group in groups:
+                self._staffed[id(group)] = self._staffed.get(id(group), 0) + delta
 
     def _agent_to(self, agent: AgentRecord, state: AgentState, now: float, reason: str | None = None) -> None:
         old = agent.state
         agent_id = agent.profile.id
         check_agent(agent_id, old, state)
         if (old in STAFFED) != (state in STAFFED):
-            delta = 1 if state in STAFFED else -1
-            for groups in agent.groups.values():
-                for group in groups:
-                    self._staffed[id(group)] = self._staffed.get(id(group), 0) + delta
+            self._count_staffed(agent, 1 if state in STAFFED else -1)
         agent.state, agent.reason, agent.state_since = state, reason, now
         self.router.index_agent(agent)
         self._log_agent(now, _AGENT_ENTRY[state], agent_id, reason)
@@ -743,3 +793,9 @@ class Acd:
         """An agent entry."""
         entry = LogEntry(at, type_, None, None, agent, None, None, None, None, None, reason)
         self._out.append(Append(entry))
+
+    def _log_membership(
+        self, at: float, type_: MembershipEventType, agent: str, queue: str, reason: str | None = None
+    ) -> None:
+        """An agent left or joined a queue."""
+        self._out.append(Append(LogEntry(at, type_, None, queue, agent, reason=reason)))

@@ -1,9 +1,10 @@
 """The pause reasons (codes de pause) an agent or a supervisor may choose, with their labels.
 
 A pause's reason is logged with it (``paused`` entries, see :mod:`callfloor.core.log`), so the
-codes are a stable interface for reports: add codes, never rename them. The floor sets other
-reasons on its own (``login``, ``no_answer``, ``missed_offers``, ``campaign``, ``consult``):
-they are shown, but nobody picks them.
+codes are a stable interface for reports: add codes, never rename them. A tenant may offer its
+own list (its center configuration's ``pause_reasons``); :data:`PAUSE_REASONS` is the list of a
+tenant that has none. The floor sets other reasons on its own (:data:`FLOOR_REASONS`): they are
+shown, but nobody picks them, and no tenant may offer them.
 """
 
 from dataclasses import dataclass
@@ -27,4 +28,11 @@ PAUSE_REASONS: Final[tuple[PauseReason, ...]] = (
     PauseReason("admin", "Travail administratif", "Administrative work"),
     PauseReason("coaching", "Coaching", "Coaching"),
 )
-PAUSE_CODES: Final[frozenset[str]] = frozenset(reason.code for reason in PAUSE_REASONS)
+
+#: The reasons the floor pauses agents with on its own: logged in paused (``login``), an offer
+#: missed (``no_answer``) or too many in a row (``missed_offers``), working a campaign
+#: (``campaign``, :mod:`callfloor.server.campaigns`), consulted before a transfer (``consult``),
+#: a supervisor listening to a call (``monitoring``, :mod:`callfloor.server.sip.monitoring`).
+FLOOR_REASONS: Final[frozenset[str]] = frozenset(
+    {"login", "no_answer", "missed_offers", "campaign", "consult", "monitoring"}
+)

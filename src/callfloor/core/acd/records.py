@@ -30,11 +30,13 @@ class AgentRecord:
         "idle_since",
         "index",
         "last_offer",
+        "left_queues",
         "load",
         "missed_in_row",
         "pending_offer",
         "pending_pause",
         "profile",
+        "qualified",
         "reason",
         "state",
         "state_since",
@@ -55,7 +57,11 @@ class AgentRecord:
         self.load: dict[Channel, int] = dict.fromkeys(Channel, 0)
         self.pending_offer: str | None = None
         self.pending_pause: str | None = None
+        # The groups the agent's skills qualify them for, and among them those they take offers
+        # of now: all but the groups of the queues they left (AgentLeftQueue).
+        self.qualified: dict[Channel, list[Group]] = {}
         self.groups: dict[Channel, list[Group]] = {}
+        self.left_queues: frozenset[str] = frozenset()
         self.last_offer: dict[str, float] = {}  # queue name -> time of the last offer, for round robin
         self.wrap_token = 0
 

@@ -86,8 +86,22 @@ class Router:
         )
         for group in candidates:
             if agent.profile.capacity.get(group.channel, 0) > 0 and agent.profile.qualifies(group.skills):
-                agent.groups.setdefault(group.channel, []).append(group)
+                agent.qualified.setdefault(group.channel, []).append(group)
                 group.members += 1
+        agent.groups = {channel: list(groups) for channel, groups in agent.qualified.items()}
+
+    def set_left(self, agent: AgentRecord, left: frozenset[str]) -> None:
+        """The agent takes offers of every group they qualify for but those of the ``left`` queues.
+
+        Their entries in the groups they leave go stale (the version changes), so no offer of a
+        left queue can reach them; the order of the groups they keep is the qualified order.
+        """
+        agent.left_queues = left
+        agent.groups = {
+            channel: [g for g in groups if g.queue.name not in left]
+            for channel, groups in agent.qualified.items()
+        }
+        self.index_agent(agent)
 
     def index_agent(self, agent: AgentRecord) -> None:
         """Re-index an agent whose state changed: old entries go stale, new ones go in."""

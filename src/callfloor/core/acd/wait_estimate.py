@@ -16,12 +16,13 @@ average in a textbook M/M/s queue, blind to the rest.
 
 Theory of operation.
 
-1. Each staffed agent who may take the caller (qualified for its group, no pause pending) frees
-   at a random time whose law comes from its live state and the queue's recent history: in
-   wrap-up, the rest of the observed wrap-ups given how long this one has lasted; talking, the
-   rest of the observed talks given the talk so far, then a wrap-up; ringing, a ring, a talk and
-   a wrap-up. Then it frees again every handle time (the renewal function of the observed
-   handle times). With a wrap-up timer, the next few frees are nearly known.
+1. Each staffed agent who may take the caller (qualified for its group, not out of its queue, no
+   pause pending) frees at a random time whose law comes from its live state and the queue's
+   recent history: in wrap-up, the rest of the observed wrap-ups given how long this one has
+   lasted; talking, the rest of the observed talks given the talk so far, then a wrap-up;
+   ringing, a ring, a talk and a wrap-up. Then it frees again every handle time (the renewal
+   function of the observed handle times). With a wrap-up timer, the next few frees are nearly
+   known.
 2. An agent who also serves other queues gives this one only its share of its frees: the share
    seen, per agent and queue, among the offers it got while the queue had callers waiting,
    counted apart for when its other queues had callers waiting too, as they may have now (a
@@ -63,7 +64,7 @@ from callfloor.core.acd.engine import QUEUED, STAFFED, Acd
 from callfloor.core.acd.model import AgentState, InteractionState
 from callfloor.core.acd.records import AgentRecord, InteractionRecord
 from callfloor.core.acd.router import Group
-from callfloor.core.log import AgentEventType, InteractionEventType, LogEntry
+from callfloor.core.log import AgentEventType, InteractionEventType, LogEntry, LogEntryType
 
 IT = InteractionEventType
 WINDOW: Final = 300  # recent durations (and waits) kept per queue
@@ -271,8 +272,10 @@ class WaitEstimator:
     def _learn_share(self, agent: str, taken: str) -> None:
         """Each queue of the agent's with callers waiting: did the agent take one of its callers?
         Counted apart for when its other queues had callers waiting too (contested)."""
+        record = self.acd.agents.get(agent)
+        left = record.left_queues if record is not None else frozenset()
         for queue in self._serves.get(agent, ()):
-            if self._waiting[queue]:
+            if self._waiting[queue] and queue not in left:  # a queue left takes no share
                 key = (agent, queue, self._contested(agent, queue))
                 won, seen = self._offers.get(key, (0.0, 0.0))
                 self._offers[key] = (won * SHARE_DECAY + (queue == taken), seen * SHARE_DECAY + 1.0)
@@ -364,8 +367,11 @@ class WaitEstimator:
         return None if best is None else best + ring_s
 
     def _wait_in(self, record: InteractionRecord, group: Group, now: float) -> float | None:
+        queue_name = group.queue.name
         agents = [
-            a for a in self._members.get(id(group), ()) if a.state in STAFFED and a.pending_pause is None
+            a
+            for a in self._members.get(id(group), ())
+            if a.state in STAFFED and a.pending_pause is None and queue_name not in a.left_queues
         ]
         if not agents:
             return None
@@ -409,9 +415,7 @@ class WaitEstimator:
 
 
 # What each kind of entry teaches (the others teach nothing).
-_LEARN: Final[
-    dict[InteractionEventType | AgentEventType, Callable[[WaitEstimator, LogEntry, str, _Queue], None]]
-] = {
+_LEARN: Final[dict[LogEntryType, Callable[[WaitEstimator, LogEntry, str, _Queue], None]]] = {
     IT.ENQUEUED: WaitEstimator._enqueued,
     IT.OFFERED: WaitEstimator._offered,
     IT.DIALED: WaitEstimator._offered,

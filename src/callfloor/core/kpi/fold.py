@@ -39,7 +39,7 @@ from callfloor.core.kpi import KpiSettingsError, MalformedEntryError
 from callfloor.core.kpi.agent_time import AgentStateTime, occupancy
 from callfloor.core.kpi.figures import AgentKpis, AgentTally, IntervalKpis, Kpis, KpiSnapshot, Tally
 from callfloor.core.kpi.service_level import QueueKpiSettings
-from callfloor.core.log import AgentEventType, InteractionEventType, LogEntry
+from callfloor.core.log import AgentEventType, InteractionEventType, LogEntry, LogEntryType
 
 #: ``reason`` of the ``enqueued`` and ``transferred`` entries of an overflow (see LogEntry).
 OVERFLOW: Final = "overflow"
@@ -259,7 +259,7 @@ class KpiFold:
         return tallies
 
 
-_HANDLERS: Final[dict[InteractionEventType, Callable[[KpiFold, LogEntry], None]]] = {
+_HANDLERS: Final[dict[LogEntryType, Callable[[KpiFold, LogEntry], None]]] = {
     InteractionEventType.ENQUEUED: KpiFold._on_enqueued,
     InteractionEventType.ANSWERED: KpiFold._on_answered,
     InteractionEventType.ABANDONED: KpiFold._on_abandoned,

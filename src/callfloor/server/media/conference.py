@@ -19,12 +19,20 @@ the delay a fast phone can build up. When the clock skips slots (a stalled loop)
 of those slots is dropped rather than sent late, and each stream is re-anchored with the
 marker bit, as a prompt player does.
 
+*Who hears whom.* By default every participant is heard by all the others. A participant may
+instead be heard by some of them only (:meth:`Conference.set_audience`), switchable live, for
+a supervisor's monitoring: listening (heard by nobody), whispering to the agent (heard by the
+agent only), barging in (heard by everyone again). :func:`mix_heard` sums the frames heard by
+everyone with :func:`mix_others`, then adds each restricted frame to its listeners' sums: one
+more mix per listener, not a sum afresh per participant. Adding in that order is one more order
+of saturating sums, with the caveat above.
+
 *Digits* (RFC 4733) are not relayed in a conference: whose key press would it be, and to which
 of the others? The owner's ``on_digit`` still hears them. A leg that hangs up (its session
 closed) leaves the conference at the next tick.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 
 from callfloor.core.media.mixing import mix
 from callfloor.server.media import MediaStateError
@@ -50,6 +58,32 @@ def mix_others(frames: Sequence[bytes]) -> list[bytes]:
     return [_add(left, right) for left, right in zip(before, reversed(after), strict=True)]
 
 
+def mix_heard(frames: Sequence[bytes], audiences: Sequence[Set[int] | None]) -> list[bytes]:
+    """For each frame, the saturated sum of the other frames that reach it.
+
+    ``audiences[k]`` says who hears frame ``k``: None for everyone, else the indices of its only
+    listeners (an empty set: nobody). A listener index that is the frame's own or out of range
+    is ignored. With every audience None this is :func:`mix_others`.
+    """
+    if len(audiences) != len(frames):
+        raise ValueError(f"{len(frames)} frames and {len(audiences)} audiences")
+    public = [k for k, audience in enumerate(audiences) if audience is None]
+    if len(public) == len(frames):
+        return mix_others(frames)
+    # One silent frame more: the sum of the others it hears is everyone's total, which is what
+    # a participant heard by some only hears of those heard by all.
+    sums = mix_others([frames[k] for k in public] + [bytes(len(frames[0]))])
+    total = sums.pop()
+    heard = [total] * len(frames)
+    for k, others in zip(public, sums, strict=True):
+        heard[k] = others
+    for k, audience in enumerate(audiences):
+        for listener in sorted(audience or ()):
+            if listener != k and 0 <= listener < len(frames):
+                heard[listener] = _add(heard[listener], frames[k])
+    return heard
+
+
 def _add(first: bytes, second: bytes) -> bytes:
     """:func:`mix`, skipped when either frame is digital silence: a quiet leg costs nothing."""
     if first.count(0) == len(first):
@@ -60,7 +94,7 @@ def _add(first: bytes, second: bytes) -> bytes:
 
 
 class Conference:
-    """Mixes ``sessions`` (2 to 8 legs) so that each hears all the others, from :meth:`start`.
+    """Mixes ``sessions`` (2 to 8 legs) from :meth:`start`: each hears the others it may (all, by default).
 
     Stop the legs' bridges and prompt players first: a leg's own generator is what sends the
     mix, and two generators on one leg would interleave.
@@ -72,6 +106,7 @@ class Conference:
     def __init__(self, sessions: Iterable[RtpSession], *, clock: FrameClock | None = None) -> None:
         """``MediaStateError`` for fewer than 2 or more than 8 legs, or one leg twice."""
         self._tracks: dict[RtpSession, Track] = {}
+        self._audiences: dict[RtpSession, frozenset[RtpSession]] = {}  # those heard by some only
         for session in sessions:
             self._join(session)
         if len(self._tracks) < 2:
@@ -119,8 +154,26 @@ class Conference:
         The last legs may be removed too: a conference of one sends its leg silence.
         """
         track = self._tracks.pop(session, None)
+        self._audiences.pop(session, None)
         if track is not None and self._running:
             self._leave(track)
+
+    def set_audience(self, session: RtpSession, listeners: Iterable[RtpSession] | None) -> None:
+        """From the next tick, ``session`` is heard by ``listeners`` only (None: by everyone again).
+
+        ``MediaStateError`` for a leg not in the conference; listeners that are not in it (or
+        leave it) are ignored.
+        """
+        if session not in self._tracks:
+            raise MediaStateError(f"the leg on port {session.local_port} is not in the conference")
+        if listeners is None:
+            self._audiences.pop(session, None)
+        else:
+            self._audiences[session] = frozenset(listeners)
+
+    def audience(self, session: RtpSession) -> frozenset[RtpSession] | None:
+        """Who hears ``session``: None for everyone."""
+        return self._audiences.get(session)
 
     def tick(self, skipped: int) -> None:
         """Send each participant the others' audio of this slot (the clock calls it every 20 ms)."""
@@ -130,13 +183,25 @@ class Conference:
         for track in tracks:
             for _ in range(skipped):
                 track.take()  # those slots are past: sending them now would only add delay
-        for track, heard in zip(tracks, mix_others([track.take() for track in tracks]), strict=True):
+        frames = [track.take() for track in tracks]
+        for track, heard in zip(tracks, mix_heard(frames, self._audience_indices()), strict=True):
             codec = track.session.codec
             encode = None if codec is None else ENCODERS.get(codec.encoding.upper())
             if encode is not None:
                 if skipped:
                     track.session.new_source()  # a pause: re-anchored to the present
                 track.session.send_audio(encode(heard))
+
+    def _audience_indices(self) -> list[frozenset[int] | None]:
+        """Each participant's audience as indices into this tick's participants."""
+        if not self._audiences:
+            return [None] * len(self._tracks)
+        index = {session: k for k, session in enumerate(self._tracks)}
+        return [
+            None if (audience := self._audiences.get(session)) is None
+            else frozenset(index[listener] for listener in audience if listener in index)
+            for session in self._tracks
+        ]  # fmt: skip
 
     def _join(self, session: RtpSession) -> Track:
         if session in self._tracks:

@@ -20,6 +20,11 @@ caller is held while we call the consulted agent and bridge the two agents; then
 completes (the first agent leaves, the caller is bridged to the second), or is cancelled, or
 becomes a three-way conference. The consulted agent is paused on the floor (reason
 ``consult``) while they are on that consultation, so that no call is offered to them.
+A supervisor may listen to a connected call, whisper to its agent or barge in
+(:mod:`.monitoring`); that ends with the conversation (hold, consultation, transfer, hang-up).
+The desk drives the phone: its "answer" has the ringing phone pick up (:mod:`.remote_answer`,
+which also asks the phones of agents set so to answer at once), its "hang up" ends the call as
+the agent's BYE would, and a blind transfer may go to an outside number (:mod:`.number_transfers`).
 
 Recording. When the number's queue records its calls, the caller hears the recording notice
 after the welcome and may object by pressing 9 (RGPD art. 21, as the CNIL asks): then nothing
@@ -93,11 +98,13 @@ from callfloor.server.media.session import RtpSession
 from callfloor.server.recordings import RecordingPolicy, RecordingStore
 from callfloor.server.sip.directory import QueueExtras, Route
 from callfloor.server.sip.journey import Journeys
+from callfloor.server.sip.remote_answer import RemoteAnswers, after_early, auto_answer, early_dialog
 
 if TYPE_CHECKING:
     from callfloor.server.sip.callbacks import Callbacks
     from callfloor.server.sip.ivr_transfers import IvrTransfers
     from callfloor.server.sip.journey import Journey
+    from callfloor.server.sip.number_transfers import NumberTransfers
 
 log = logging.getLogger(__name__)
 SDP = "application/sdp"
@@ -126,6 +133,7 @@ class Leg:
     answered: bool = False
     acked: bool = False
     agent: str | None = None  # whose phone it is (agent legs)
+    early: Dialog | None = None  # the early dialog of the phone's 180, while it rings (remote answer)
 
 
 @dataclass
@@ -163,6 +171,7 @@ class Call:
     screen_pop: ScreenPop | None = None  # for the agent desktop, once built (at the first ring)
     popping: bool = False  # the screen pop is being built
     callback: str | None = None  # the number to call back (E.164): the leg's end is no abandon
+    transferred_to: str | None = None  # the outside number its agent transferred it to (E.164)
 
     @property
     def ivr(self) -> IvrSession | None:
@@ -172,6 +181,10 @@ class Call:
     @property
     def state(self) -> str:
         """What the call is doing, as the API shows it."""
+        if self.over:
+            return "ended"
+        if self.transferred_to is not None:
+            return "transferred"
         if self.conference is not None:
             return "conference"
         if self.consult is not None:
@@ -238,6 +251,10 @@ class FloorLike(Protocol):
     """A live floor (:class:`callfloor.server.floors.LiveFloor`)."""
 
     floor: Floor
+
+    @property
+    def region(self) -> str:
+        """The tenant's country, where the numbers its agents type are read (``FR``)."""
 
     def handle(self, event: Event) -> list[Action]:
         """Apply an event now; an illegal one is ignored."""
@@ -476,6 +493,13 @@ class CallManager:
         self.callbacks: Callbacks | None = None  # who calls back callers who asked (set by the endpoint)
         self.transfers: IvrTransfers | None = None  # the flows' transfers to agents, numbers (idem)
         self.journeys = Journeys(self)  # the IVR, the wait, messages and surveys of every call
+        self.remote_answers = RemoteAnswers(endpoint)  # the desk's "answer": NOTIFY talk to the phone
+        # Whether an agent's phone is asked to answer our INVITEs at once (tenant, extension).
+        self.auto_answer: Callable[[int, str], bool] = lambda _tenant, _agent: False
+        self._number_transfers: NumberTransfers | None = None  # agents' transfers to numbers, once made
+        from callfloor.server.sip.monitoring import Monitors  # it builds on this module's legs
+
+        self.monitors = Monitors(self)  # supervisors listening, whispering, barging in
 
     # -- the caller's leg ----------------------------------------------------------------------
 
@@ -702,7 +726,10 @@ class CallManager:
         """BYE, ACK, re-INVITE, INFO, REFER in one of our calls; False when the request is not ours."""
         found = self._by_call_id.get(request.call_id)
         if found is None:
-            return False
+            numbers = self._number_transfers
+            return self.monitors.in_dialog(request, key) or (
+                numbers is not None and numbers.in_dialog(request, key)
+            )
         call, side = found
         leg = {"caller": call.caller, "agent": call.agent_leg, "consult": call.consult}[side]
         if request.method == "ACK":
@@ -771,6 +798,9 @@ class CallManager:
         send_bye(self.endpoint, leg.dialog, leg.peer)
 
     def _end(self, call: Call) -> None:
+        self.monitors.ended(call)
+        if self._number_transfers is not None:  # the number it was transferred to is hung up
+            self._number_transfers.ended(call)
         if self.transfers is not None:  # the flow's transfer, if any, ends too, and logs it
             self.transfers.ended(call)
         call.over = True
@@ -854,6 +884,8 @@ class CallManager:
         caller = call.caller.invite.from_() if call.caller.invite else None
         display = caller.uri.user if caller and caller.uri.user else "callfloor"
         invite = agent_invite(self.endpoint, binding, agent, rtp, display=display, host=self.media_host)
+        if self.auto_answer(call.tenant_id, agent):
+            auto_answer(invite, self.endpoint.host())
         leg = Leg(target(binding), rtp, invite=invite, agent=agent)
         self._by_call_id[invite.call_id] = (call, side)
         call.call_ids.append(invite.call_id)
@@ -894,23 +926,30 @@ class CallManager:
         return True
 
     def agent_response(self, response: Response, key: Key | None) -> bool:
-        """A response to one of our INVITEs to an agent; False when it is not ours."""
+        """A response to one of our INVITEs to an agent (or NOTIFYs to their phone); False when not ours."""
+        if self.remote_answers.response(response, key):
+            return True
         if response.cseq().method != "INVITE":
             return False
         if self._answered_too_late(response):
             return True
         found = self._by_call_id.get(response.call_id)
         if found is None or found[1] == "caller":
-            return False
+            numbers = self._number_transfers
+            return self.monitors.response(response) or (numbers is not None and numbers.response(response))
         call, side = found
         leg = call.agent_leg if side == "agent" else call.consult
-        if leg is None or leg.agent is None or leg.invite is None or response.status < 200:
+        if leg is None or leg.agent is None or leg.invite is None:
+            return True
+        if response.status < 200:  # ringing: its early dialog is where a remote answer goes
+            leg.early = early_dialog(leg.invite, response) or leg.early
             return True
         if response.status >= 300:
             self._failed(call, side, leg)
             return True
         leg.dialog = uac_dialog(leg.invite, response)
         self.endpoint.send_direct(leg.dialog.request("ACK", via=self.endpoint.via(leg.peer)), leg.peer)
+        after_early(leg.dialog, leg.early)  # a NOTIFY sent while it rang took a CSeq
         if leg.answered:
             return True  # a retransmitted 2xx: ACKed again, nothing else
         leg.answered = True
@@ -937,7 +976,11 @@ class CallManager:
             self._rejoin(call)
 
     def agent_timeout(self, key: Key) -> None:
-        """Our INVITE to an agent got no final answer."""
+        """Our INVITE to an agent (or a supervisor, :mod:`.monitoring`) got no final answer."""
+        if self.monitors.timeout(key) or self.remote_answers.timeout(key):
+            return
+        if self._number_transfers is not None and self._number_transfers.timeout(key):
+            return
         for call_id, cancelled in list(self._cancelled.items()):
             if cancelled.key == key:
                 del self._cancelled[call_id]
@@ -989,6 +1032,83 @@ class CallManager:
         self._apply(call, event)
         call.queue = queue or call.queue
         return leg
+
+    # -- the desk drives the phone: answer, hang up, transfer to a number --------------------------
+
+    async def answer(self, call: Call, agent: str | None) -> None:
+        """The desk's "answer": the phone ringing for ``agent`` (None: whichever rings) is told to
+        answer (:mod:`.remote_answer`); its 200 to our INVITE follows, as if picked up.
+
+        :class:`CallControlError` 409 ``not_ringing`` when no phone of that agent rings for the
+        call, 502 ``phone_refused`` when the phone refuses the request or does not answer it.
+        """
+        leg = self._ringing_leg(call, agent)
+        status = await self.remote_answers.talk(leg, self.endpoint.host())
+        if 200 <= status < 300 or leg.answered:
+            return
+        raise CallControlError(
+            502,
+            "phone_refused",
+            f"Le téléphone n'a pas décroché ({status}) : décrochez le combiné.",
+            f"The phone did not answer ({status}): pick up the handset.",
+        )
+
+    @staticmethod
+    def _ringing_leg(call: Call, agent: str | None) -> Leg:
+        """The leg of ``call`` ringing on ``agent``'s phone (any agent's: None)."""
+        for leg in (call.agent_leg, call.consult):
+            if leg is None or leg.invite is None or leg.answered or call.over:
+                continue
+            if agent is None or leg.agent == agent:
+                return leg
+        raise CallControlError(
+            409, "not_ringing", "L'appel ne sonne pas sur ce poste.", "The call is not ringing on that phone."
+        )
+
+    def hang_up(self, call: Call, agent: str | None = None) -> None:
+        """The desk's "hang up": BYE to the agent's phone and to the caller, and the floor hears the
+        agent hang up (wrap-up as usual; the queue's survey, if any, keeps the caller). A consultation
+        under way ends with the call; the consulted ``agent`` hanging up leaves the consultation only."""
+        if agent is not None and agent == call.consulted and agent != call.agent:
+            self.cancel_consult(call)
+            return
+        leg = self._talking(call)
+        self._drop_consult(call)
+        self._bye(leg)
+        self._hung_up(call, "agent")
+
+    def transfer_to_number(self, call: Call, number: str) -> None:
+        """Blind transfer to an outside number, E.164 or as dialed in the tenant's country
+        (:mod:`.number_transfers`): the agent's part ends now, the caller waits for the number.
+
+        :class:`CallControlError` 422 ``transfer_number`` for a number not to call, 503 ``no_trunk``,
+        409 as the other transfers (not connected, consulting).
+        """
+        leg = self._talking(call)
+        self._not_consulting(call)
+        numbers = self._numbers()
+        floor = self.endpoint.floor(call.tenant_id)
+        e164, trunk = numbers.target(call.tenant_id, number, floor.region)
+        floor.record(
+            LogEntry(time.time(), InteractionEventType.TRANSFERRED, call.id, call.queue, call.agent,
+                     channel=Channel.CALL, reason="number")
+        )  # fmt: skip
+        self._apply(call, AgentHungUp(call.id))  # the agent's part ends: wrap-up, completed
+        self._detach(call, leg)
+        call.enqueued, call.transferred_to = False, e164  # the floor let it go: nothing more to tell it
+        numbers.dial(call, e164, trunk)
+
+    def _numbers(self) -> "NumberTransfers":
+        """The agents' transfers to numbers, made on first use (they go through the endpoint's trunks)."""
+        if self._number_transfers is None:
+            if self.transfers is None:  # not served by an endpoint: no trunk reachable
+                raise CallControlError(
+                    503, "no_trunk", "Aucun opérateur pour appeler ce numéro.", "No trunk to call numbers."
+                )
+            from callfloor.server.sip.number_transfers import NumberTransfers  # it builds on this module
+
+            self._number_transfers = NumberTransfers(self.transfers.endpoint, self)
+        return self._number_transfers
 
     def consult(self, call: Call, agent: str) -> None:
         """Attended transfer, first step: hold the caller and call ``agent`` for the first agent."""
@@ -1161,6 +1281,7 @@ class CallManager:
             raise CallControlError(409, "refused", f"Refusé : {exc}", f"Refused: {exc}") from exc
 
     def _to_music(self, call: Call) -> None:
+        self.monitors.ended(call)  # the conversation monitored is interrupted
         call.held = True
         if call.bridge is not None:
             call.bridge.stop()
@@ -1168,6 +1289,7 @@ class CallManager:
 
     def _detach(self, call: Call, leg: Leg) -> None:
         """Hang up the agent's phone; the caller stays, hearing music on hold."""
+        self.monitors.ended(call)
         self._stop_recording(call)  # that agent's part ends here
         self._bye(leg)
         leg.rtp.close()
@@ -1181,6 +1303,7 @@ class CallManager:
 
     def _agent_gone(self, call: Call, leg: Leg) -> None:
         """The agent hung up and the caller stays (a survey): that leg's media and recording end."""
+        self.monitors.ended(call)
         self._stop_recording(call)
         leg.rtp.close()
         if leg.invite is not None:

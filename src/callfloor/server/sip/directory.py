@@ -103,6 +103,10 @@ class Directory:
         """The agent's stored HA1 per algorithm, or None for no such agent (or no password)."""
         return self._cached(("ha1", tenant_id, extension), lambda: self._ha1(tenant_id, extension))
 
+    def auto_answer(self, tenant_id: int, extension: str) -> bool:
+        """Whether the agent's phone is to answer our calls at once (false for no such agent)."""
+        return self._cached(("auto", tenant_id, extension), lambda: self._auto_answer(tenant_id, extension))
+
     def schedule(self, tenant_id: int) -> Schedule:
         """The tenant's business hours (stored, or Monday to Friday 09:00-18:00), for the IVR's ``hours``."""
         return self._cached(("schedule", tenant_id), lambda: self._schedule(tenant_id))
@@ -169,6 +173,11 @@ class Directory:
         with self._sessions() as session:
             queue = TenantScope(session, tenant_id).queues.by_name(name)
             return QueueExtras(queue.survey, queue.team_email) if queue else QueueExtras()
+
+    def _auto_answer(self, tenant_id: int, extension: str) -> bool:
+        with self._sessions() as session:
+            agent = TenantScope(session, tenant_id).agents.by_extension(extension)
+            return agent is not None and agent.auto_answer
 
     def _ha1(self, tenant_id: int, extension: str) -> Mapping[DigestAlgorithm, str] | None:
         with self._sessions() as session:

@@ -90,6 +90,7 @@ class SipEndpoint:
         self.calls.callbacks = self.callbacks = Callbacks(self, self.calls.ports, self.local[0])
         self.calls.transfers = self.ivr_transfers = IvrTransfers(self, self.calls)
         self.calls.journeys.sessions = sessions
+        self.calls.auto_answer = directory.auto_answer  # the agents' setting (a headset's auto-answer)
         self.trunks = Trunks(self._send_new, lambda: self.local)
         self.load_trunks: Callable[[], Sequence[TrunkConfig]] | None = None  # from the database
         self.send: Sender = lambda _data, _peer: None

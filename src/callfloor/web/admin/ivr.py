@@ -8,7 +8,6 @@ to ``/api/ivr-flows/{id}`` (so the API's rules, audit and SIP directory refresh 
 
 from typing import Annotated, Any
 
-import yaml
 from fastapi import APIRouter, Body, Request
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
@@ -19,9 +18,10 @@ from callfloor.core.ivr import FlowProblem, Severity
 from callfloor.storage.scope import TenantScope
 from callfloor.web.access import not_found
 from callfloor.web.admin.base import Admin
+from callfloor.web.admin.yaml_check import as_yaml, at_line, by_line, read_mapping, validation_lines
 from callfloor.web.nav import N_
 from callfloor.web.render import page
-from callfloor.yamlfile import Location, YamlDocument, YamlFileError, parse_yaml
+from callfloor.yamlfile import Location, YamlDocument
 
 router = APIRouter(include_in_schema=False)
 MAX_YAML = 200_000
@@ -70,21 +70,16 @@ def check(
 ) -> dict[str, Any]:
     """The flow as JSON when the YAML holds together (and as a version stores it), else its problems
     with their lines."""
-    try:
-        doc = parse_yaml(text, "flow")
-    except YamlFileError as exc:
-        return {"flow": None, "problems": [_split(line) for line in exc.problems]}
-    if not isinstance(doc.data, dict):
-        return {"flow": None, "problems": [{"line": 1, "message": "a flow is a mapping: name, start, nodes"}]}
+    doc = read_mapping(text, "flow", "a flow is a mapping: name, start, nodes")
+    if not isinstance(doc, YamlDocument):
+        return {"flow": None, "problems": doc}
     try:
         spec = IvrFlowSpec.model_validate(doc.data, context={FLOW_CHECKS: False})
     except ValidationError as exc:
-        problems = [_problem(doc, tuple(e["loc"]), e["msg"]) for e in exc.errors()]
-        return {"flow": None, "problems": sorted(problems, key=lambda p: p["line"])}
+        return {"flow": None, "problems": validation_lines(doc, exc.errors())}
     errors = [p for p in flow_problems(spec) if p.severity is Severity.ERROR]
     if errors:
-        problems = [_problem(doc, _location(p), str(p)) for p in errors]
-        return {"flow": None, "problems": sorted(problems, key=lambda p: p["line"])}
+        return {"flow": None, "problems": by_line([at_line(doc, _location(p), str(p)) for p in errors])}
     return {
         "flow": spec.model_dump(mode="json", by_alias=True),
         "definition": definition(spec),
@@ -94,35 +89,7 @@ def check(
 
 def flow_yaml(spec: IvrFlowSpec) -> str:
     """A flow as people write it: defaults left out, keys in the spec's order."""
-    data = spec.model_dump(mode="json", by_alias=True, exclude_defaults=True)
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-
-
-def _problem(doc: YamlDocument, loc: Location, message: str) -> dict[str, Any]:
-    found = _in_text(doc.data, loc)
-    shown = (*found, loc[-1]) if loc and found[-1:] != loc[-1:] else found  # a missing field is named
-    where = ".".join(str(p) for p in shown)
-    return {"line": doc.line(found), "message": f"{where}: {message}" if where else message}
-
-
-def _in_text(data: Any, loc: Location) -> Location:
-    """``loc`` without the parts the text does not hold (pydantic adds a union's tag: ``nodes.x.menu.y``)."""
-    kept: list[str | int] = []
-    for part in loc:
-        if isinstance(data, dict) and str(part) in {str(k) for k in data}:
-            data = next(v for k, v in data.items() if str(k) == str(part))
-        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
-            data = data[part]
-        elif isinstance(data, dict | list):
-            continue
-        kept.append(part)
-    return tuple(kept)
-
-
-def _split(problem: str) -> dict[str, Any]:
-    """``flow:12: message`` as its line and message."""
-    _path, line, message = problem.split(":", 2)
-    return {"line": int(line) if line.isdigit() else 1, "message": message.strip()}
+    return as_yaml(spec.model_dump(mode="json", by_alias=True, exclude_defaults=True))
 
 
 def _location(problem: FlowProblem) -> Location:

@@ -30,6 +30,69 @@
     region.append(list);
   }
 
+  // -- errors at their fields ---------------------------------------------------------------------
+
+  /** The 422 details of an API error as [{path, message}] ("steps.0.after_s"; "" for the whole body). */
+  function detailsOf(error) {
+    const details = (error && error.body && error.body.details) || [];
+    return details.map((d) => ({
+      path: d.loc.filter((p) => p !== "body").join("."),
+      message: d.msg.replace(/^Value error, /, ""),
+    }));
+  }
+
+  /** The element of ``form`` that shows ``path``'s value: its own, or its nearest parent's; for a
+   * message about the whole body, the element whose data-error-words the message names. */
+  function fieldOf(form, path, message) {
+    // "weekly.mon[1]" (the schedule's parser) is "weekly.mon.1" (pydantic's), as data-path writes it.
+    const parts = path ? path.replace(/\[(\d+)\]/g, ".$1").split(".") : [];
+    for (; parts.length; parts.pop()) {
+      const found = form.querySelector(`[data-path="${CSS.escape(parts.join("."))}"]`);
+      if (found) return found;
+    }
+    if (path) return null;
+    for (const element of form.querySelectorAll("[data-error-words]")) {
+      if (element.dataset.errorWords.split(" ").some((word) => message.includes(word))) return element;
+    }
+    return null;
+  }
+
+  /** Take the field errors off ``form``. */
+  function clearFieldErrors(form) {
+    for (const shown of form.querySelectorAll(".field-error[data-shown]")) shown.remove();
+    for (const marked of form.querySelectorAll("[aria-invalid]")) {
+      marked.removeAttribute("aria-invalid");
+      const described = (marked.getAttribute("aria-describedby") || "").split(" ").filter((id) => !id.startsWith("error-"));
+      if (described.length) marked.setAttribute("aria-describedby", described.join(" "));
+      else marked.removeAttribute("aria-describedby");
+    }
+  }
+
+  let errorCount = 0;
+  /** Show each error under its field (see fieldOf); what has no field goes to ``region``. The first
+   * field in error takes the focus, unless ``focus`` is false. */
+  function fieldErrors(form, region, errors, general = [], focus = true) {
+    clearFieldErrors(form);
+    const rest = [...general];
+    let first = null;
+    for (const { path, message } of errors) {
+      const field = fieldOf(form, path, message);
+      if (!field) { rest.push(path ? `${path}: ${message}` : message); continue; }
+      const note = document.createElement("p");
+      note.className = "field-error";
+      note.dataset.shown = "";
+      note.id = `error-${(errorCount += 1)}`;
+      note.textContent = message;
+      const anchor = field.closest("[data-error-after]") || field;
+      anchor.after(note);
+      field.setAttribute("aria-invalid", "true");
+      field.setAttribute("aria-describedby", `${field.getAttribute("aria-describedby") || ""} ${note.id}`.trim());
+      first = first || field;
+    }
+    showLines(region, rest);
+    if (focus && first && typeof first.focus === "function") first.focus();
+  }
+
   function cell(text) {
     const td = document.createElement("td");
     td.textContent = text;
@@ -324,6 +387,8 @@
     refresh().catch(fail);
   }
 
+  // The other admin scripts (admin_*.js, loaded after this one) use these and start their own pages.
+  window.callfloorAdmin = { t, lang, problems, showLines, cell, button, detailsOf, fieldErrors, clearFieldErrors };
   const pages = { users, ivr, campaigns, specs };
-  for (const root of document.querySelectorAll("[data-admin]")) pages[root.dataset.admin](root);
+  for (const root of document.querySelectorAll("[data-admin]")) pages[root.dataset.admin]?.(root);
 })();

@@ -4,6 +4,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const root = document.getElementById("desk");
   if (!root) return;
   const T = JSON.parse(document.getElementById("desk-texts").textContent);
+  const DISPOSITIONS = JSON.parse(document.getElementById("desk-dispositions").textContent);
   const lang = document.body.dataset.lang || "fr";
   const $ = (id) => document.getElementById(id);
   const api = callfloor.api;
@@ -36,11 +37,34 @@ document.addEventListener("DOMContentLoaded", () => {
     badge.textContent = (T[agent.state] || agent.state) + reason;
     $("state-since").textContent = agent.since ? elapsed(agent.since) : "";
     const select = $("pause-reason");
-    if (!select.options.length) {
-      for (const r of agent.pause_reasons) select.append(el("option", r.label[lang] || r.code, { value: r.code }));
+    const codes = agent.pause_reasons.map((r) => r.code).join(" ");
+    if (select.dataset.codes !== codes) {  // the tenant's reasons, again if its admins changed them
+      const chosen = select.value;
+      select.replaceChildren(...agent.pause_reasons.map((r) => el("option", r.label[lang] || r.code, { value: r.code })));
+      if (agent.pause_reasons.some((r) => r.code === chosen)) select.value = chosen;
+      select.dataset.codes = codes;
     }
     if (agent.pending_pause) badge.textContent += ` · ${T.pending_pause}`;
+    renderQueues(agent);
     tickWrapUp();
+  }
+  // The queues the agent's skills qualify them for: each with its toggle (leave it, rejoin it).
+  function renderQueues(agent) {
+    const list = $("queue-list");
+    const items = (agent.memberships || []).map((m) => {
+      const item = el("li", undefined, { class: "row", "data-queue": m.queue, "data-joined": String(m.joined) });
+      const toggle = el("button", m.joined ? T.leave_queue : T.join_queue,
+        { type: "button", class: m.joined ? "secondary" : "", "aria-pressed": String(m.joined) });
+      toggle.disabled = agent.state === "logged_out";
+      toggle.addEventListener("click", () => chooseQueue(m.queue, !m.joined));
+      item.append(el("strong", m.queue), el("span", m.joined ? T.in_queue : T.out_of_queue, { class: "muted" }), toggle);
+      return item;
+    });
+    list.replaceChildren(...(items.length ? items : [el("li", T.no_queues, { class: "muted" })]));
+  }
+  async function chooseQueue(queue, joined) {
+    try { renderAgentFresh(await api("/api/me/agent/queues", { method: "POST", body: { queue, joined } })); show("queues-error"); }
+    catch (error) { show("queues-error", error); }
   }
   function labelOf(code) {
     const found = state.agent && state.agent.pause_reasons.find((r) => r.code === code);
@@ -70,11 +94,14 @@ document.addEventListener("DOMContentLoaded", () => {
   async function refreshCall() {
     try {
       const calls = await api("/api/calls");
-      const mine = calls.find((c) => c.agent === root.dataset.extension || c.consulted === root.dataset.extension);
-      renderCall(mine || null);
+      renderCall(calls.find(isMine) || null);
     } catch (error) { show("call-error", error); }
   }
+  // The agent's call: on their phone (ringing or connected) or consulting them; not once it ended.
+  const isMine = (c) => c.state !== "ended" && (c.agent === root.dataset.extension || c.consulted === root.dataset.extension);
+  const CONNECTED = ["talking", "held", "consulting", "conference"];
   function renderCall(call) {
+    const before = state.call;
     const known = state.call && call && state.call.id === call.id;
     state.call = call;
     $("call-state").textContent = call ? (T[call.state] || call.state) : T.no_call;
@@ -82,15 +109,21 @@ document.addEventListener("DOMContentLoaded", () => {
     $("call-queue").textContent = call ? call.queue : "";
     $("call-recording").textContent = call ? T[`recording_${call.recording}`] : "";
     for (const id of ["hold", "recording"]) $(id).disabled = !call;
+    $("answer").disabled = !(call && call.state === "ringing");
+    $("hangup").disabled = !(call && CONNECTED.includes(call.state));
     $("transfer").querySelector("button[type=submit]").disabled = !call;
     $("transfer-complete").hidden = $("transfer-cancel").hidden = !(call && call.consulted);
     if (call && !known) loadPop(call.id);
+    if (!call && before) announce(null);  // the call ended: its file stays for the wrap-up
   }
   async function loadPop(callId) {
     try { renderPop(await api(`/api/calls/${encodeURIComponent(callId)}/screen-pop`)); }
     catch (error) { show("call-error", error); }
   }
+  // Other panels (desk_crm.js) follow the call's screen pop, and its end (pop null), through this event.
+  const announce = (pop) => document.dispatchEvent(new CustomEvent("callfloor:call", { detail: { call: state.call, pop } }));
   function renderPop(pop) {
+    announce(pop);
     const box = $("pop");
     box.replaceChildren();
     const contact = pop.contact;
@@ -112,10 +145,18 @@ document.addEventListener("DOMContentLoaded", () => {
   async function command(path, body) {
     if (!state.call) return;
     try {
-      renderCall(await api(`/api/calls/${encodeURIComponent(state.call.id)}/${path}`, { method: "POST", body }));
+      const call = await api(`/api/calls/${encodeURIComponent(state.call.id)}/${path}`, { method: "POST", body });
+      renderCall(isMine(call) ? call : null);  // hung up, or handed over: no longer the agent's
       show("call-error");
     } catch (error) { show("call-error", error); }
   }
+  // The phone is driven by the server: answer a ringing call (the phone picks up), hang up.
+  const answer = () => { if (state.call && state.call.state === "ringing") command("answer"); };
+  const hangUp = () => { if (state.call && CONNECTED.includes(state.call.state)) command("hangup"); };
+  $("answer").addEventListener("click", answer);
+  $("hangup").addEventListener("click", hangUp);
+  callfloor.shortcut("a", answer);
+  callfloor.shortcut("x", hangUp);
   const hold = () => command(state.call && state.call.state === "held" ? "resume" : "hold");
   $("hold").addEventListener("click", hold);
   callfloor.shortcut("h", hold);
@@ -126,7 +167,12 @@ document.addEventListener("DOMContentLoaded", () => {
     const target = $("transfer-target").value.trim();
     if (!target) return;
     const kind = $("transfer-kind").value;
-    command("transfer", { [kind]: target, mode: $("transfer-mode").value });
+    command("transfer", { [kind]: target, mode: kind === "number" ? "blind" : $("transfer-mode").value });
+  });
+  $("transfer-kind").addEventListener("change", () => {  // a number is transferred blind only
+    const number = $("transfer-kind").value === "number";
+    $("transfer-mode").disabled = number;
+    if (number) $("transfer-mode").value = "blind";
   });
   $("transfer-complete").addEventListener("click", () => command("transfer/complete"));
   $("transfer-cancel").addEventListener("click", () => command("transfer/cancel"));
@@ -160,7 +206,9 @@ document.addEventListener("DOMContentLoaded", () => {
     $("preview-note").textContent = T.previewing;
     const codes = $("disposition-code");
     if (codes.options.length !== desk.dispositions.length) {
-      codes.replaceChildren(...desk.dispositions.map((c) => el("option", c, { value: c })));
+      // The tenant's label in the page's language; a code it no longer has shows as it is.
+      const label = (c) => (DISPOSITIONS[c] && (DISPOSITIONS[c][lang] || DISPOSITIONS[c].fr)) || c;
+      codes.replaceChildren(...desk.dispositions.map((c) => el("option", label(c), { value: c })));
     }
     if (!lead) { $("campaign-state").textContent = T.no_lead; return; }
     $("lead-name").textContent = `${lead.first_name} ${lead.last_name}`.trim() || lead.phone;

@@ -90,9 +90,13 @@ document.addEventListener("DOMContentLoaded", () => {
       if (a.state !== "logged_out") {
         actions.append(
           button(T.force_ready, () => force(a.extension, { state: "ready" })),
-          button(T.force_pause, () => force(a.extension, { state: "paused", reason: "meeting" })),
+          button(T.force_pause, () => force(a.extension, { state: "paused", reason: forcedReason(a) })),
         );
       }
+      const monitor = document.createElement("span");
+      monitor.className = "monitor";
+      monitor.dataset.monitor = a.extension;  // filled by drawMonitors()
+      actions.append(monitor);
       const reason = a.reason && (a.pause_reasons.find((r) => r.code === a.reason) || { label: {} }).label[lang];
       const tr = row(cell(a.name), cell(a.extension), cell((T[a.state] || a.state) + (a.reason ? ` (${reason || a.reason})` : "")),
         cell(a.since ? duration((Date.now() - Date.parse(a.since)) / 1000) : "–", { num: true }),
@@ -100,6 +104,8 @@ document.addEventListener("DOMContentLoaded", () => {
       tr.dataset.agent = a.extension;
       return tr;
     }));
+    drawMonitors();
+    loadMonitoring();
 
     const campaigns = $("campaigns").tBodies[0];
     campaigns.replaceChildren(...floor.campaigns.map((c) => {
@@ -122,6 +128,8 @@ document.addEventListener("DOMContentLoaded", () => {
       refresh();
     } catch (error) { fail(error); }
   }
+  // A forced pause is a meeting, when the tenant offers that reason; else its first reason.
+  const forcedReason = (a) => (a.pause_reasons.find((r) => r.code === "meeting") || a.pause_reasons[0]).code;
   async function force(extension, body) {
     try {
       await callfloor.api(`/api/agents/${encodeURIComponent(extension)}/state`, { method: "POST", body });
@@ -129,8 +137,77 @@ document.addEventListener("DOMContentLoaded", () => {
       refresh();
     } catch (error) { fail(error); }
   }
+
+  // Monitoring: the calls in conversation by agent (/api/calls/monitoring), with buttons on their rows
+  // to listen, whisper or barge in; the supervisor's own phone rings (POST /api/calls/{id}/monitor).
+  let talking = new Map();
+  let loading = false, again = false;
+  let monitorSaid = false;  // the status line tells the supervisor's own monitor (not an error)
+  async function loadMonitoring() {
+    if (loading) { again = true; return; }  // once more when this one is back: it may be stale
+    loading = true;
+    try {
+      const calls = await callfloor.api("/api/calls/monitoring");
+      talking = new Map(calls.filter((c) => c.agent).map((c) => [c.agent, c]));
+      drawMonitors();
+    } catch (error) { fail(error); } finally {
+      loading = false;
+      if (again) { again = false; loadMonitoring(); }
+    }
+  }
+  function say(text, fromMonitor = false) {
+    const status = $("monitor-status");
+    status.hidden = !text;
+    status.textContent = text || "";
+    monitorSaid = fromMonitor && Boolean(text);
+  }
+  function drawMonitors() {
+    let own = null;
+    for (const span of document.querySelectorAll("#agents [data-monitor]")) {
+      const call = talking.get(span.dataset.monitor);
+      const mine = call && call.monitor && call.monitor.mine ? call.monitor : null;
+      own = own || mine;
+      const parts = [];
+      if (call) {
+        for (const mode of ["listen", "whisper", "barge"]) {
+          const b = button(T[mode], () => monitor(call, mode));
+          const on = Boolean(mine) && mine.mode === mode;
+          b.setAttribute("aria-pressed", String(on));
+          if (on) b.className = "";
+          parts.push(b);
+        }
+        if (mine) parts.push(button(T.stop_monitoring, () => stopMonitoring(call)));
+        else if (call.monitor) parts.push(document.createTextNode(` ${T.monitored_by} ${call.monitor.supervisor}`));
+      }
+      span.replaceChildren(...parts);
+    }
+    if (own) say(own.state === "ringing" ? T.monitor_ringing : T.monitor_connected, true);
+    else if (monitorSaid) say("");
+    if (own && own.state === "ringing") setTimeout(loadMonitoring, 1000);  // until the phone answers
+  }
+  async function monitor(call, mode) {
+    const url = `/api/calls/${encodeURIComponent(call.call_id)}/monitor`;
+    const mine = call.monitor && call.monitor.mine;
+    try {
+      await callfloor.api(mine ? `${url}/mode` : url, { method: "POST", body: { mode } });
+      fail();
+    } catch (error) {
+      const id = error && error.body && error.body.error_id;
+      if (id === "no_phone" || id === "no_extension") { fail(); say(T[id]); } else fail(error);
+    }
+    loadMonitoring();
+  }
+  async function stopMonitoring(call) {
+    try {
+      await callfloor.api(`/api/calls/${encodeURIComponent(call.call_id)}/monitor/stop`, { method: "POST" });
+      fail();
+      say(T.monitor_stopped);
+    } catch (error) { fail(error); }
+    loadMonitoring();
+  }
+
   $("fullscreen").addEventListener("click", () => document.documentElement.requestFullscreen && document.documentElement.requestFullscreen());
 
   refresh();
-  callfloor.stream("/api/floor/stream", { floor: draw });
+  callfloor.stream("/api/floor/stream?view=floor", { floor: draw });  // the floor, even for a supervisor who is an agent too
 });

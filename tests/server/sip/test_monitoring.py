@@ -1,0 +1,486 @@
+"""A supervisor listens to a live call, whispers to the agent, barges in: with real peers on loopback.
+
+The caller, the agent's phone and the supervisor's phone are SIP user agents on UDP sockets
+(:class:`TonePeer`): the phones register with their digest credentials, every peer answers or
+places its call, then sends its own tone over RTP (caller 400 Hz, agent 1000 Hz, supervisor
+1750 Hz, a whole number of periods in each 20 ms packet) and keeps what it hears. Who hears
+whom is read off the received audio, tone by tone, with the Goertzel algorithm. The supervisor
+commands go through the API, as the wallboard sends them.
+"""
+
+import math
+import re
+import secrets
+import socket
+import struct
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from statistics import fmean
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from callfloor.core.acd.model import AgentState
+from callfloor.core.media.g711 import alaw_decode, alaw_encode, ulaw_decode, ulaw_encode
+from callfloor.core.media.rtp import RtpPacket, build_rtp, parse_rtp
+from callfloor.core.sip.auth import authorization
+from callfloor.core.sip.message import Request, Response
+from callfloor.core.sip.parser import parse_datagram
+from callfloor.core.sip.responses import make_response
+from callfloor.server.sip.monitoring import MONITORING
+from callfloor.storage.models import Agent, AuditLog
+from callfloor.storage.platform import Platform
+from callfloor.storage.scope import TenantScope
+from tests.server.conftest import LiveSip
+from tests.server.sip.test_calls import wait_for
+from tests.tenants import Platform2, bearer
+
+HOST = "127.0.0.1"
+CALLER_HZ, AGENT_HZ, SUPERVISOR_HZ = 400, 1000, 1750
+AMPLITUDE = 6000
+HEARD, UNHEARD = 2500, 600  # Goertzel amplitudes: a tone there, a tone not there
+SUPERVISOR_EXTENSION, SUPERVISOR_SIP_PASSWORD = "1900", "supervisor-phone-secret"
+
+
+def tone_frame(frequency: int) -> bytes:
+    """20 ms of a tone as 16-bit PCM: a whole number of periods, so frames follow on seamlessly."""
+    return struct.pack(
+        "<160h", *(round(AMPLITUDE * math.sin(2 * math.pi * frequency * n / 8000)) for n in range(160))
+    )
+
+
+def goertzel(pcm: bytes, frequency: int) -> float:
+    """The amplitude of ``frequency`` in one 16-bit PCM frame."""
+    samples = struct.unpack(f"<{len(pcm) // 2}h", pcm)
+    coefficient = 2 * math.cos(2 * math.pi * frequency / 8000)
+    before = earlier = 0.0
+    for sample in samples:
+        before, earlier = sample + coefficient * before - earlier, before
+    power = before * before + earlier * earlier - coefficient * before * earlier
+    return 2 * math.sqrt(max(power, 0.0)) / len(samples)
+
+
+@dataclass(eq=False)
+class TonePeer:
+    """A SIP user agent on loopback that sends a tone once in a call and keeps what it hears."""
+
+    server_port: int
+    frequency: int
+    user: str
+    sip: socket.socket = field(init=False)
+    rtp: socket.socket = field(init=False)
+    heard: list[tuple[float, bytes]] = field(default_factory=list)  # (arrival, 16-bit PCM)
+    invites: list[Request] = field(default_factory=list)
+    byes: int = 0
+    remote_rtp: tuple[str, int] | None = None
+    payload_type: int = 0  # PCMU for the phones; the caller offers PCMA (8)
+    talking: bool = False
+    dialog: dict[str, str] = field(default_factory=dict)  # Call-ID, From and To as we send them, target
+    cseq: int = 1
+    closed: threading.Event = field(default_factory=threading.Event)
+
+    def __post_init__(self) -> None:
+        self.sip = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.rtp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sip.bind((HOST, 0))
+        self.rtp.bind((HOST, 0))
+        self.sip.settimeout(5)
+        self.rtp.settimeout(0.1)
+
+    @property
+    def port(self) -> int:
+        return int(self.sip.getsockname()[1])
+
+    @property
+    def contact(self) -> str:
+        return f"<sip:{self.user}@{HOST}:{self.port}>"
+
+    def _request(self, method: str, uri: str, *, call_id: str, from_: str, to: str) -> Request:
+        self.cseq += 1
+        request = Request(method=method, uri=uri)
+        request.headers.add(
+            "Via", f"SIP/2.0/UDP {HOST}:{self.port};branch=z9hG4bK{secrets.token_hex(6)};rport"
+        )
+        request.headers.add("Max-Forwards", "70")
+        request.headers.add("From", from_)
+        request.headers.add("To", to)
+        request.headers.add("Call-ID", call_id)
+        number = self.dialog.get("invite_cseq", "1") if method == "ACK" else self.cseq  # RFC 3261 §13.2.2.4
+        request.headers.add("CSeq", f"{number} {method}")
+        request.headers.add("Contact", self.contact)
+        return request
+
+    def _in_dialog(self, method: str) -> Request:
+        dialog = self.dialog
+        return self._request(
+            method, dialog["target"], call_id=dialog["call_id"], from_=dialog["from"], to=dialog["to"]
+        )
+
+    def _send(self, message: Request | Response) -> None:
+        self.sip.sendto(message.to_bytes(), (HOST, self.server_port))
+
+    def _final(self) -> Response:
+        """The next final response (provisional ones skipped)."""
+        while True:
+            message = parse_datagram(self.sip.recv(65535))
+            if isinstance(message, Response) and message.status >= 200:
+                return message
+
+    def register(self, password: str) -> None:
+        """REGISTER, answering the digest challenge (RFC 3261 §22), then serve calls."""
+        uri, aor = f"sip:{HOST}:{self.server_port}", f"<sip:{self.user}@{HOST}:{self.server_port}>"
+        call_id, tag, authorization_value = f"reg-{secrets.token_hex(6)}", secrets.token_hex(4), None
+        for _ in range(2):
+            request = self._request("REGISTER", uri, call_id=call_id, from_=f"{aor};tag={tag}", to=aor)
+            request.headers.add("Expires", "60")
+            if authorization_value is not None:
+                request.headers.add("Authorization", authorization_value)
+            self._send(request)
+            answer = self._final()
+            if answer.status == 401:
+                authorization_value = authorization(
+                    answer.headers.values("WWW-Authenticate"), "REGISTER", uri, self.user, password,
+                    cnonce=secrets.token_hex(4),
+                )  # fmt: skip
+        assert answer.status == 200, answer.status
+        self._serve()
+
+    def dial(self, number: str) -> None:
+        """Call ``number`` (PCMA offered), ACK the answer, then talk."""
+        uri, call_id = f"sip:{number}@{HOST}:{self.server_port}", f"caller-{secrets.token_hex(6)}"
+        from_ = f"<sip:{self.user}@{HOST}>;tag={secrets.token_hex(4)}"
+        invite = self._request("INVITE", uri, call_id=call_id, from_=from_, to=f"<{uri}>")
+        invite.headers.add("Content-Type", "application/sdp")
+        self.payload_type, invite.body = 8, self._sdp(8)
+        self._send(invite)
+        ok = self._final()
+        assert ok.status == 200, ok.status
+        contact = (ok.contacts() or [])[0].uri
+        self.dialog = {
+            "call_id": call_id, "from": from_, "to": ok.headers.get("To") or "", "target": str(contact),
+            "invite_cseq": str(invite.cseq().number),
+        }  # fmt: skip
+        self._send(self._in_dialog("ACK"))
+        self._media(ok.body)
+        self._serve()
+
+    def hang_up(self) -> None:
+        """BYE in the current call, whichever side placed it."""
+        self.talking = False
+        self._send(self._in_dialog("BYE"))
+
+    def _answer(self, invite: Request) -> None:
+        """200 OK with PCMU at once, as a phone set to answer automatically."""
+        self.invites.append(invite)
+        ok = make_response(invite, 200, to_tag="phone")
+        ok.headers.add("Contact", self.contact)
+        ok.headers.add("Content-Type", "application/sdp")
+        ok.body = self._sdp(0)
+        contact = (invite.contacts() or [])[0].uri
+        self.dialog = {
+            "call_id": invite.call_id, "from": ok.headers.get("To") or "",
+            "to": invite.headers.get("From") or "", "target": str(contact),
+        }  # fmt: skip
+        self._send(ok)
+        self._media(invite.body)
+
+    def _sdp(self, payload_type: int) -> bytes:
+        port = self.rtp.getsockname()[1]
+        return (
+            f"v=0\r\no=- 1 1 IN IP4 {HOST}\r\ns=-\r\nc=IN IP4 {HOST}\r\nt=0 0\r\n"
+            f"m=audio {port} RTP/AVP {payload_type}\r\n"
+        ).encode()
+
+    def _media(self, sdp: bytes) -> None:
+        port = re.search(rb"m=audio (\d+)", sdp)
+        assert port is not None, sdp
+        self.remote_rtp, self.talking = (HOST, int(port.group(1))), True
+
+    def _serve(self) -> None:
+        for loop in (self._signalling, self._listen, self._speak):
+            threading.Thread(target=loop, daemon=True).start()
+
+    def _signalling(self) -> None:
+        """Answer INVITEs, BYEs and the rest with 200; ACK a retransmitted 2xx of our own INVITE."""
+        self.sip.settimeout(0.1)
+        while not self.closed.is_set():
+            try:
+                message = parse_datagram(self.sip.recv(65535))
+            except (TimeoutError, OSError):
+                continue
+            if isinstance(message, Response):
+                if message.status == 200 and message.cseq().method == "INVITE":
+                    self._send(self._in_dialog("ACK"))
+            elif message.method == "INVITE":
+                self._answer(message)
+            elif message.method == "BYE":
+                self.byes += 1
+                self.talking = False
+                self._send(make_response(message, 200))
+            elif message.method != "ACK":
+                self._send(make_response(message, 200))
+
+    def _listen(self) -> None:
+        while not self.closed.is_set():
+            try:
+                data = self.rtp.recv(2048)
+            except (TimeoutError, OSError):
+                continue
+            packet = parse_rtp(data)
+            decode = {0: ulaw_decode, 8: alaw_decode}.get(packet.payload_type)
+            if decode is not None:
+                self.heard.append((time.monotonic(), decode(packet.payload)))
+
+    def _speak(self) -> None:
+        """One packet every 20 ms on an absolute schedule, as a sound card would, while in a call."""
+        encode = alaw_encode if self.payload_type == 8 else ulaw_encode
+        payload, start, n = encode(tone_frame(self.frequency)), time.monotonic(), 0
+        while not self.closed.is_set():
+            if self.talking and self.remote_rtp is not None:
+                packet = RtpPacket(self.payload_type, n & 0xFFFF, 160 * n, id(self) & 0xFFFFFFFF, payload)
+                self.rtp.sendto(build_rtp(packet), self.remote_rtp)
+            n += 1
+            time.sleep(max(0.0, start + n * 0.02 - time.monotonic()))
+
+    def tones(self, since: float, until: float) -> dict[int, float]:
+        """The mean amplitude of each peer's tone in what was heard between ``since`` and ``until``."""
+        frames = [pcm for at, pcm in self.heard if since <= at < until and len(pcm) == 320]
+        assert len(frames) >= 10, f"{self.user} heard {len(frames)} packets"
+        return {hz: fmean(goertzel(pcm, hz) for pcm in frames) for hz in (CALLER_HZ, AGENT_HZ, SUPERVISOR_HZ)}
+
+    def close(self) -> None:
+        self.closed.set()
+        self.sip.close()
+        self.rtp.close()
+
+
+def listened(peers: dict[str, TonePeer], seconds: float = 0.8) -> dict[str, dict[int, float]]:
+    """What each peer hears over the next ``seconds`` (after a moment for the mix to settle)."""
+    time.sleep(0.3)
+    since = time.monotonic()
+    time.sleep(seconds)
+    until = time.monotonic()
+    return {who: peer.tones(since, until) for who, peer in peers.items()}
+
+
+def hears(levels: dict[int, float], *, present: tuple[int, ...], absent: tuple[int, ...]) -> bool:
+    return all(levels[hz] >= HEARD for hz in present) and all(levels[hz] <= UNHEARD for hz in absent)
+
+
+@pytest.fixture
+def peers(live_sip: LiveSip) -> Iterator[dict[str, TonePeer]]:
+    made = {
+        "caller": TonePeer(live_sip.port, CALLER_HZ, "0612345678"),
+        "agent": TonePeer(live_sip.port, AGENT_HZ, "1001"),
+        "supervisor": TonePeer(live_sip.port, SUPERVISOR_HZ, SUPERVISOR_EXTENSION),
+    }
+    yield made
+    for peer in made.values():
+        peer.close()
+
+
+def give_extension(sessions: sessionmaker[Session], email: str) -> None:
+    """The demo user ``email`` gets the agent extension 1900 (no skills: never offered a call)."""
+    with sessions.begin() as session:
+        tenant = Platform(session).tenant_by_slug("demo")
+        assert tenant is not None
+        scope = TenantScope(session, tenant.id)
+        user = scope.users.by_email(email)
+        assert user is not None
+        agent = scope.agents.add(Agent(user_id=user.id, extension=SUPERVISOR_EXTENSION))
+        scope.agents.set_sip_password(agent, SUPERVISOR_SIP_PASSWORD)
+
+
+def talking_call(live: LiveSip) -> str:
+    """The id of the one call, once it is in conversation."""
+
+    def found() -> str | None:
+        calls = [c for c in live.endpoint.calls.calls.values() if c.state == "talking"]
+        return calls[0].id if len(calls) == 1 else None
+
+    assert wait_for(lambda: live.call(found), 15), "the call never reached the agent"
+    call_id = live.call(found)
+    assert isinstance(call_id, str)
+    return call_id
+
+
+def floor_state(live: LiveSip, extension: str) -> tuple[AgentState, str | None]:
+    record = live.call(lambda: live.endpoint.floor(1).floor.acd.agents[extension])
+    return record.state, record.reason  # type: ignore[attr-defined]
+
+
+@dataclass
+class Desk:
+    """The API as the demo's people use it, on one call."""
+
+    api: TestClient
+    logins: dict[str, dict[str, str]]
+    call_id: str = ""
+
+    def monitor(self, who: str, path: str = "", mode: str | None = "listen") -> tuple[int, str]:
+        """POST …/monitor{path}: the status and the error id (or the monitor's state)."""
+        body = {"mode": mode} if mode else None
+        response = self.api.post(
+            f"/api/calls/{self.call_id}/monitor{path}", json=body, headers=self.logins[who]
+        )
+        if response.status_code == 200:
+            return 200, response.json()["state"]
+        if response.status_code == 409:
+            assert set(response.json()["message"]) == {"fr", "en"}
+        return response.status_code, response.json().get("error_id", "")
+
+    def command(self, who: str, command: str, body: dict[str, str] | None = None) -> None:
+        """One of the agent's commands on the call (hold, transfer…)."""
+        self.api.post(
+            f"/api/calls/{self.call_id}/{command}", json=body, headers=self.logins[who]
+        ).raise_for_status()
+
+
+@pytest.fixture
+def desk(api: TestClient, platform: Platform2, sessions: sessionmaker[Session]) -> Desk:
+    """The demo's supervisor (given extension 1900), admin and agent 1001, and acme's supervisor."""
+    give_extension(sessions, "superviseur@demo.example")
+    people = [
+        ("supervisor", "superviseur@demo.example"), ("admin", "admin@demo.example"),
+        ("agent", "agent1001@demo.example"), ("acme", "sup@acme.example"),
+    ]  # fmt: skip
+    return Desk(api, {who: bearer(api, email, platform.secrets[email]) for who, email in people})
+
+
+def test_the_supervisor_listens_whispers_and_barges_in(
+    desk: Desk, live_sip: LiveSip, sessions: sessionmaker[Session], peers: dict[str, TonePeer]
+) -> None:
+    caller, agent, phone = peers["caller"], peers["agent"], peers["supervisor"]
+    agent.register(live_sip.passwords["1001"])
+    phone.register(SUPERVISOR_SIP_PASSWORD)  # logs 1900 in, ready (with no skill: no call for it)
+    caller.dial("3900")  # the welcome, then the queue accueil: agent 1001
+    desk.call_id = talking_call(live_sip)
+
+    assert desk.monitor("supervisor", mode="listen")[0] == 200
+    assert wait_for(lambda: phone.talking, 5), "the supervisor's phone was not called"
+    assert phone.invites[0].headers.get("Answer-Mode") == "Auto"
+    assert floor_state(live_sip, SUPERVISOR_EXTENSION) == (AgentState.PAUSED, MONITORING)
+    heard = listened(peers)
+    assert hears(heard["supervisor"], present=(CALLER_HZ, AGENT_HZ), absent=(SUPERVISOR_HZ,)), heard
+    assert hears(heard["caller"], present=(AGENT_HZ,), absent=(SUPERVISOR_HZ, CALLER_HZ)), heard
+    assert hears(heard["agent"], present=(CALLER_HZ,), absent=(SUPERVISOR_HZ, AGENT_HZ)), heard
+
+    assert desk.monitor("supervisor", "/mode", "whisper") == (200, "connected")
+    heard = listened(peers)
+    assert hears(heard["agent"], present=(CALLER_HZ, SUPERVISOR_HZ), absent=()), heard
+    assert hears(heard["caller"], present=(AGENT_HZ,), absent=(SUPERVISOR_HZ,)), heard
+
+    assert desk.monitor("supervisor", "/mode", "barge") == (200, "connected")
+    heard = listened(peers)
+    assert hears(heard["caller"], present=(AGENT_HZ, SUPERVISOR_HZ), absent=()), heard
+    assert hears(heard["agent"], present=(CALLER_HZ, SUPERVISOR_HZ), absent=()), heard
+
+    assert desk.monitor("supervisor", "/stop", None) == (200, "ended")
+    assert wait_for(lambda: phone.byes == 1, 5), "no BYE to the supervisor"
+    assert floor_state(live_sip, SUPERVISOR_EXTENSION) == (AgentState.READY, None)
+    heard = listened({"caller": caller, "agent": agent}, 0.5)  # the caller and the agent bridged again
+    assert hears(heard["caller"], present=(AGENT_HZ,), absent=(SUPERVISOR_HZ,)), heard
+    assert hears(heard["agent"], present=(CALLER_HZ,), absent=(SUPERVISOR_HZ,)), heard
+
+    assert desk.monitor("supervisor")[0] == 200  # again
+    assert wait_for(lambda: phone.talking, 5)
+    caller.hang_up()  # the call ends: so does the monitor
+    assert wait_for(lambda: phone.byes == 2 and agent.byes == 1, 5), (phone.byes, agent.byes)
+    assert wait_for(lambda: live_sip.call(lambda: not live_sip.endpoint.calls.monitors.by_call), 5)
+    with sessions() as session:
+        audited = session.scalars(
+            select(AuditLog).where(AuditLog.action.like("call.monitor%")).order_by(AuditLog.id)
+        ).all()
+    assert [(a.action, a.actor_email, a.target, a.details["mode"]) for a in audited] == [
+        ("call.monitor", "superviseur@demo.example", desk.call_id, "listen"),
+        ("call.monitor_mode", "superviseur@demo.example", desk.call_id, "whisper"),
+        ("call.monitor_mode", "superviseur@demo.example", desk.call_id, "barge"),
+        ("call.monitor_stop", "superviseur@demo.example", desk.call_id, "barge"),
+        ("call.monitor", "superviseur@demo.example", desk.call_id, "listen"),
+    ]
+
+
+def test_who_may_monitor_which_call(desk: Desk, live_sip: LiveSip, peers: dict[str, TonePeer]) -> None:
+    caller, agent, phone = peers["caller"], peers["agent"], peers["supervisor"]
+    caller.dial("3900")  # no agent logged in: the call waits in the queue
+
+    def waiting() -> str | None:
+        calls = list(live_sip.endpoint.calls.calls.values())
+        return calls[0].id if len(calls) == 1 and calls[0].state == "queued" else None
+
+    assert wait_for(lambda: live_sip.call(waiting), 10)
+    desk.call_id = str(live_sip.call(waiting))
+    assert desk.monitor("supervisor") == (409, "not_talking")
+    agent.register(live_sip.passwords["1001"])
+    assert talking_call(live_sip) == desk.call_id
+
+    assert desk.monitor("acme") == (404, "not_found")  # another tenant's call
+    assert desk.monitor("agent") == (403, "forbidden")
+    assert desk.monitor("admin") == (409, "no_extension")
+    assert desk.monitor("supervisor") == (409, "no_phone")
+    assert desk.monitor("supervisor", "/mode") == (409, "not_monitored")
+    assert desk.monitor("supervisor", "/stop", None) == (409, "not_monitored")
+    assert desk.monitor("supervisor", mode="eavesdrop")[0] == 422
+
+    phone.register(SUPERVISOR_SIP_PASSWORD)
+    assert desk.monitor("supervisor")[0] == 200
+    assert wait_for(lambda: phone.talking, 5)
+    assert desk.monitor("supervisor") == (409, "already_monitored")
+    assert desk.monitor("admin", "/mode", "barge") == (409, "not_your_monitor")
+    listing = desk.api.get("/api/calls/monitoring", headers=desk.logins["supervisor"]).json()
+    assert listing == [
+        {
+            "call_id": desk.call_id,
+            "agent": "1001",
+            "monitor": {
+                "call_id": desk.call_id, "agent": "1001", "supervisor": SUPERVISOR_EXTENSION,
+                "mode": "listen", "state": "connected", "mine": True,
+            },
+        }
+    ]  # fmt: skip
+    assert desk.api.get("/api/calls/monitoring", headers=desk.logins["acme"]).json() == []
+    assert desk.api.get("/api/calls/monitoring", headers=desk.logins["agent"]).status_code == 403
+    assert desk.monitor("admin", "/stop", None) == (200, "ended")  # an admin may end anyone's
+    assert wait_for(lambda: phone.byes == 1, 5)
+    caller.hang_up()
+
+
+def test_monitoring_ends_with_the_conversation(
+    desk: Desk, live_sip: LiveSip, peers: dict[str, TonePeer]
+) -> None:
+    caller, agent, phone = peers["caller"], peers["agent"], peers["supervisor"]
+    agent.register(live_sip.passwords["1001"])
+    phone.register(SUPERVISOR_SIP_PASSWORD)
+    caller.dial("3900")
+    desk.call_id = talking_call(live_sip)
+    monitors = live_sip.endpoint.calls.monitors
+
+    # The agent puts the caller on hold: the conversation monitored is over, and so is the monitor.
+    assert desk.monitor("supervisor")[0] == 200
+    assert wait_for(lambda: phone.talking, 5)
+    desk.command("agent", "hold")
+    assert wait_for(lambda: phone.byes == 1, 5), "no BYE to the supervisor on hold"
+    assert desk.monitor("supervisor") == (409, "not_talking")
+    desk.command("agent", "resume")
+
+    # The supervisor hangs up: the caller and the agent are bridged again.
+    assert desk.monitor("supervisor", mode="whisper")[0] == 200
+    assert wait_for(lambda: phone.talking, 5)
+    phone.hang_up()
+    assert wait_for(lambda: live_sip.call(lambda: not monitors.by_call), 5)
+    call = live_sip.endpoint.calls.calls[desk.call_id]
+    assert live_sip.call(lambda: call.bridge is not None and call.bridge.running)
+    heard = listened({"caller": caller}, 0.4)
+    assert hears(heard["caller"], present=(AGENT_HZ,), absent=(SUPERVISOR_HZ,)), heard
+
+    # A blind transfer hangs the agent up, and the supervisor with them.
+    assert desk.monitor("supervisor", mode="barge")[0] == 200
+    assert wait_for(lambda: phone.talking, 5)
+    desk.command("agent", "transfer", {"queue": "accueil"})
+    assert wait_for(lambda: phone.byes == 2, 5), "no BYE to the supervisor on transfer"
+    assert live_sip.call(lambda: not monitors.by_call)
+    caller.hang_up()
