@@ -82,6 +82,7 @@ class TonePeer:
     dialog: dict[str, str] = field(default_factory=dict)  # Call-ID, From and To as we send them, target
     cseq: int = 1
     closed: threading.Event = field(default_factory=threading.Event)
+    threads: list[threading.Thread] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.sip = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -201,8 +202,12 @@ class TonePeer:
         self.remote_rtp, self.talking = (HOST, int(port.group(1))), True
 
     def _serve(self) -> None:
-        for loop in (self._signalling, self._listen, self._speak):
-            threading.Thread(target=loop, daemon=True).start()
+        self.threads = [
+            threading.Thread(target=loop, daemon=True)
+            for loop in (self._signalling, self._listen, self._speak)
+        ]
+        for thread in self.threads:
+            thread.start()
 
     def _signalling(self) -> None:
         """Answer INVITEs, BYEs and the rest with 200; ACK a retransmitted 2xx of our own INVITE."""
@@ -253,7 +258,10 @@ class TonePeer:
         return {hz: fmean(goertzel(pcm, hz) for pcm in frames) for hz in (CALLER_HZ, AGENT_HZ, SUPERVISOR_HZ)}
 
     def close(self) -> None:
+        """Stop the loops, then close their sockets (a loop never sends on a closed socket)."""
         self.closed.set()
+        for thread in self.threads:
+            thread.join(timeout=2)
         self.sip.close()
         self.rtp.close()
 
