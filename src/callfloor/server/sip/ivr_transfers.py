@@ -39,14 +39,12 @@ from callfloor.core.acd import AcdError
 from callfloor.core.acd.model import AgentState
 from callfloor.core.events import AgentPaused, AgentReady
 from callfloor.core.ivr.nodes import TransferKind
-from callfloor.core.sip.layer import Key
-from callfloor.core.sip.message import Request, Response
 from callfloor.server.media.bridge import Bridge as MediaBridge
 from callfloor.server.media.session import RtpSession
 from callfloor.server.sip.callbacks import TrunkSource
 from callfloor.server.sip.calls import Call, CallManager, Leg, Signalling, agent_invite, spawn, target
 from callfloor.server.sip.outbound import trunk_invite, trunk_peer
-from callfloor.server.sip.placed_legs import LegEvents, PlacedLegs
+from callfloor.server.sip.placed_legs import LegEvents, LegsOwner, PlacedLegs
 from callfloor.server.sip.trunks import TrunkConfig
 
 log = logging.getLogger(__name__)
@@ -78,7 +76,7 @@ class Handover:
     over: bool = False
 
 
-class IvrTransfers:
+class IvrTransfers(LegsOwner):
     """Every transfer out of the IVR of one :class:`CallManager`, by call."""
 
     def __init__(self, endpoint: TransferEndpoint, manager: CallManager) -> None:
@@ -113,20 +111,6 @@ class IvrTransfers:
             return
         self._close(handover)
         self.manager.journeys.transferred(call, lambda ivr, now: ivr.transfer_ended(now))
-
-    # -- what the endpoint hands on ------------------------------------------------------------
-
-    def response(self, response: Response) -> bool:
-        """A response to one of our INVITEs; False when it is not ours."""
-        return self.legs.response(response)
-
-    def timeout(self, key: Key) -> bool:
-        """Our INVITE got no final answer (timer B); False when it is not ours."""
-        return self.legs.timeout(key)
-
-    def in_dialog(self, request: Request, key: Key | None) -> bool:
-        """A request in one of our legs' dialogs; False when it is not ours."""
-        return self.legs.in_dialog(request, key)
 
     # -- placing the other leg -----------------------------------------------------------------
 

@@ -38,8 +38,6 @@ from enum import StrEnum
 from callfloor.core.acd import AcdError
 from callfloor.core.acd.model import AgentState
 from callfloor.core.events import AgentPaused, AgentReady
-from callfloor.core.sip.layer import Key
-from callfloor.core.sip.message import Request, Response
 from callfloor.server.media.conference import Conference
 from callfloor.server.media.session import RtpSession
 from callfloor.server.sip.calls import (
@@ -52,7 +50,7 @@ from callfloor.server.sip.calls import (
     spawn,
     target,
 )
-from callfloor.server.sip.placed_legs import LegEvents, PlacedLegs
+from callfloor.server.sip.placed_legs import LegEvents, LegsOwner, PlacedLegs
 from callfloor.server.sip.remote_answer import auto_answer
 
 log = logging.getLogger(__name__)
@@ -87,7 +85,7 @@ class Monitor:
         return self.conference is not None
 
 
-class Monitors:
+class Monitors(LegsOwner):
     """Every monitor of one :class:`CallManager`, by call."""
 
     def __init__(self, manager: CallManager) -> None:
@@ -150,20 +148,6 @@ class Monitors:
         if monitor is not None:
             log.info("call %s: monitoring by %s ends with the conversation", call.id, monitor.supervisor)
             self._close(monitor)
-
-    # -- what the endpoint hands on (through the CallManager) ------------------------------------
-
-    def response(self, response: Response) -> bool:
-        """A response to one of our INVITEs; False when it is not ours."""
-        return self.legs.response(response)
-
-    def timeout(self, key: Key) -> bool:
-        """Our INVITE got no final answer (timer B); False when it is not ours."""
-        return self.legs.timeout(key)
-
-    def in_dialog(self, request: Request, key: Key | None) -> bool:
-        """A request in one of our legs' dialogs; False when it is not ours."""
-        return self.legs.in_dialog(request, key)
 
     # -- the supervisor's leg ------------------------------------------------------------------
 

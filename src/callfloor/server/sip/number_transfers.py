@@ -26,14 +26,12 @@ from dataclasses import dataclass
 import phonenumbers
 from phonenumbers import PhoneNumberType
 
-from callfloor.core.sip.layer import Key
-from callfloor.core.sip.message import Request, Response
 from callfloor.server.media.bridge import Bridge as MediaBridge
 from callfloor.server.media.session import RtpSession
 from callfloor.server.sip.calls import Call, CallControlError, CallManager, Leg, spawn
 from callfloor.server.sip.ivr_transfers import RING_TIMEOUT_S, TransferEndpoint
 from callfloor.server.sip.outbound import trunk_invite, trunk_peer
-from callfloor.server.sip.placed_legs import LegEvents, PlacedLegs
+from callfloor.server.sip.placed_legs import LegEvents, LegsOwner, PlacedLegs
 from callfloor.server.sip.trunks import TrunkConfig
 
 log = logging.getLogger(__name__)
@@ -82,7 +80,7 @@ class Handoff:
     over: bool = False
 
 
-class NumberTransfers:
+class NumberTransfers(LegsOwner):
     """The agents' transfers to numbers of one :class:`CallManager`, by call."""
 
     def __init__(self, endpoint: TransferEndpoint, manager: CallManager) -> None:
@@ -128,20 +126,6 @@ class NumberTransfers:
             handoff.bridge.stop()
         if handoff.leg is not None:
             self.legs.hang_up(handoff.leg)
-
-    # -- what the endpoint hands on ------------------------------------------------------------
-
-    def response(self, response: Response) -> bool:
-        """A response to one of our INVITEs; False when it is not ours."""
-        return self.legs.response(response)
-
-    def timeout(self, key: Key) -> bool:
-        """Our INVITE got no final answer (timer B); False when it is not ours."""
-        return self.legs.timeout(key)
-
-    def in_dialog(self, request: Request, key: Key | None) -> bool:
-        """A request in one of our legs' dialogs; False when it is not ours."""
-        return self.legs.in_dialog(request, key)
 
     # -- the far end ---------------------------------------------------------------------------
 

@@ -195,3 +195,22 @@ class PlacedLegs:
         elif response.status < 200:
             self._cancelled[response.call_id] = leg  # still ringing: wait for the final answer
         return True
+
+
+class LegsOwner:
+    """What a feature that places legs (:class:`PlacedLegs`) hands on to them: the endpoint asks it
+    whether a response, a timeout or an in-dialog request is its own."""
+
+    legs: PlacedLegs
+
+    def response(self, response: Response) -> bool:
+        """A response to one of our INVITEs; False when it is not ours."""
+        return self.legs.response(response)
+
+    def timeout(self, key: Key) -> bool:
+        """Our INVITE got no final answer (timer B); False when it is not ours."""
+        return self.legs.timeout(key)
+
+    def in_dialog(self, request: Request, key: Key | None) -> bool:
+        """A request in one of our legs' dialogs; False when it is not ours."""
+        return self.legs.in_dialog(request, key)
