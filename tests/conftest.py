@@ -31,6 +31,14 @@ hypothesis.settings.load_profile("callfloor")
 CHEAP_ARGON2 = {"argon2_time_cost": 1, "argon2_memory_kib": 8, "argon2_parallelism": 1}
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test marked ``sqlite_only`` (:data:`tests.backends.ON_SQLITE`) gets SQLite only."""
+    if "engine" in metafunc.fixturenames and metafunc.definition.get_closest_marker("sqlite_only"):
+        # As a mark, so that the fixture's own parameters give way to it (pytest's rule).
+        metafunc.definition.add_marker(pytest.mark.parametrize("engine", ["sqlite"], indirect=True))
+
+
 @pytest.fixture(params=backends())
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """A migrated, empty database on each backend under test."""

@@ -118,12 +118,14 @@ SAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "ScriptIn": {"taken": [], "locale": "fr"},
     "SurveyIn": {"answers": {"q": True}, "interaction_id": "walk-1"},
     "QuoteTargetsIn": {"min_age_days": 7, "max_age_days": None, "min_amount": None, "dry_run": False},
+    "PostponeIn": {"due_at": (datetime.now(UTC) + timedelta(days=2)).isoformat()},
     "AgentStateIn": {"state": "paused", "reason": "lunch"},
     "QueueChoiceIn": {"queue": "support", "joined": False},
     "PauseReasonsIn": {"pause_reasons": [{"code": "break", "label": {"fr": "Pause", "en": "Break"}}]},
     "PriorityIn": {"priority": 5},
     "MonitorIn": {"mode": "listen"},
     "NoteIn": {"note": "Rappeler après 18 h"},
+    "ContactLink": {"contact_id": 1},
     "CallbackIn": {"contact_id": 1, "due_at": "2030-01-07T10:00:00", "note": "Devis"},
 }
 

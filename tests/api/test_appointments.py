@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,6 +14,7 @@ from callfloor.settings import Settings
 from tests.channels.smtp import smtp_server
 from tests.tenants import Platform2
 
+PARIS = ZoneInfo("Europe/Paris")
 EVERY_DAY = {day: ["08:00-20:00"] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 DAY = (datetime.now(UTC) + timedelta(days=2)).replace(hour=0, minute=0, second=0, microsecond=0)
 
@@ -35,7 +37,7 @@ def calendar(
     """A rep's calendar, set up by the admin; open every day 08:00-20:00 UTC."""
     body = {
         "user_id": user_id(client, as_role["admin"], email),
-        "hours": {"weekly": EVERY_DAY},
+        "hours": {"weekly": EVERY_DAY, "holidays_close": False},  # any day: the tests run on holidays too
         "timezone": "UTC",
     }
     created = client.post("/api/calendars", json=body | given, headers=as_role["admin"])
@@ -207,3 +209,17 @@ def test_without_an_smtp_host_nothing_is_sent_and_the_answer_says_so(
     assert (
         "CALLFLOOR_SMTP_HOST" in answer["message"]["en"] and "CALLFLOOR_SMTP_HOST" in answer["message"]["fr"]
     )
+
+
+def test_a_calendar_set_up_without_hours_offers_weekdays_nine_to_six_paris_time(
+    client: TestClient, platform: Platform2, as_role: dict[str, dict[str, str]]
+) -> None:
+    body = {"user_id": user_id(client, as_role["admin"], "sup@acme.example")}
+    made = client.post("/api/calendars", json=body, headers=as_role["admin"]).json()
+    assert made["timezone"] == "Europe/Paris" and made["hours"]["weekly"]["fri"] == ["09:00-18:00"]
+    assert "sat" not in made["hours"]["weekly"]
+    week = {"calendar": made["id"], "from": "2030-06-01T00:00:00+02:00", "to": "2030-06-08T00:00:00+02:00"}
+    slots = client.get("/api/appointments/slots", params=week, headers=as_role["agent"]).json()
+    starts = [datetime.fromisoformat(s["start"]).astimezone(PARIS) for s in slots]
+    assert starts[0] == datetime(2030, 6, 3, 9, tzinfo=PARIS)  # Monday 09:00, not Saturday 00:00
+    assert {s.hour for s in starts} == set(range(9, 18)) and {s.weekday() for s in starts} == {0, 1, 2, 3, 4}

@@ -117,3 +117,71 @@ def test_roles_and_tenants(client: TestClient, platform: Platform2, as_role: Hea
     assert client.get("/api/callbacks", headers=demo).json() == []
     elsewhere = client.post("/api/callbacks", json=body, headers=demo)  # acme's contact, from demo
     assert (elsewhere.status_code, elsewhere.json()["error_id"]) == (422, "invalid_callback")
+
+
+def _due(sessions: sessionmaker[Session], tenant_id: int, contact: int, assignee: int | None = None) -> int:
+    """A callback of ``contact`` due five minutes ago (as one is once its time has come)."""
+    with sessions.begin() as session:
+        row = ScheduledCallback(tenant_id=tenant_id, contact_id=contact, number="+33612345678",
+                                due_at=datetime.now(UTC) - timedelta(minutes=5), status="pending",
+                                assignee_id=assignee)  # fmt: skip
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def test_a_pending_callback_is_postponed_in_the_tenants_zone(
+    client: TestClient, platform: Platform2, as_role: Headers, sessions: sessionmaker[Session]
+) -> None:
+    agent = as_role["agent"]
+    marie = _contact(client, agent)
+    callback = _due(sessions, platform.acme.tenant_id, marie)
+    (listed,) = client.get("/api/callbacks", params={"due": True, "mine": True}, headers=agent).json()
+    assert (listed["contact_name"], listed["attempts"], listed["last_outcome"]) == ("Marie Curie", 0, None)
+    later = _tomorrow_at_ten()
+    moved = client.post(f"/api/callbacks/{callback}/postpone",
+                        json={"due_at": later.replace(tzinfo=None).isoformat()}, headers=agent)  # fmt: skip
+    assert moved.status_code == 200, moved.text
+    assert datetime.fromisoformat(moved.json()["due_at"]) == later  # ten o'clock in Paris
+    assert client.get("/api/callbacks", params={"due": True}, headers=agent).json() == []  # not due any more
+    past = client.post(f"/api/callbacks/{callback}/postpone",
+                       json={"due_at": "2020-01-01T10:00:00"}, headers=agent)  # fmt: skip
+    assert (past.status_code, past.json()["error_id"]) == (422, "invalid_callback")
+    client.post(f"/api/callbacks/{callback}/cancel", headers=agent)
+    closed = client.post(
+        f"/api/callbacks/{callback}/postpone", json={"due_at": later.isoformat()}, headers=agent
+    )
+    assert (closed.status_code, closed.json()["error_id"]) == (409, "callback_closed")
+
+
+def test_dialing_is_refused_before_any_call_when_it_cannot_be_placed(
+    client: TestClient, platform: Platform2, as_role: Headers, sessions: sessionmaker[Session]
+) -> None:
+    """Without a SIP server here, the refusals that need none: the live ones are in
+    tests/server/sip/test_callback_dials.py."""
+    agent, supervisor = as_role["agent"], as_role["supervisor"]
+    marie = _contact(client, agent)
+    supervisor_id = client.get("/api/me", headers=supervisor).json()["id"]
+    theirs = _due(sessions, platform.acme.tenant_id, marie, assignee=supervisor_id)
+    anyone = _due(sessions, platform.acme.tenant_id, marie)
+
+    def dial(callback: int, headers: dict[str, str]) -> tuple[int, str]:
+        response = client.post(f"/api/callbacks/{callback}/dial", headers=headers)
+        return response.status_code, response.json()["error_id"]
+
+    assert dial(anyone, as_role["admin"]) == (409, "no_extension")  # the admin has no phone to ring
+    assert dial(anyone, agent) == (503, "no_sip_server")
+    listed = client.get("/api/callbacks", params={"status": "pending"}, headers=agent).json()
+    assert [c["assignee_id"] for c in listed] == [supervisor_id, None]  # nothing was taken
+    assert dial(theirs, agent) == (409, "callback_taken")  # the supervisor's
+    assert dial(theirs, supervisor) == (409, "no_extension")
+    assert client.get("/api/callbacks/dials", headers=agent).json() == []
+    client.post(f"/api/callbacks/{anyone}/done", headers=agent)
+    assert dial(anyone, agent) == (409, "callback_closed")
+    hangup = client.post(f"/api/callbacks/{anyone}/hangup", headers=agent)
+    assert (hangup.status_code, hangup.json()["error_id"]) == (503, "no_sip_server")
+    demo = bearer(client, "admin@demo.example", platform.secrets["admin@demo.example"])
+    assert client.post(f"/api/callbacks/{anyone}/dial", headers=demo).status_code == 404
+    assert client.post(f"/api/callbacks/{anyone}/hangup", headers=demo).status_code == 404
+    assert client.post(f"/api/callbacks/{anyone}/postpone", json={"due_at": _tomorrow_at_ten().isoformat()},
+                       headers=demo).status_code == 404  # fmt: skip

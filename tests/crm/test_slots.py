@@ -1,15 +1,20 @@
-"""Free slots around lunch, appointments, buffers, notice and clock changes; no double booking."""
+"""Free slots around lunch, appointments, buffers, notice and clock changes; no double booking; a
+rep's calendar offers slots only in its working hours, off the tenant's closures and holidays."""
 
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
+from holidays import country_holidays
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from callfloor.core.schedule.config import parse_schedule
 from callfloor.crm import CrmError
+from callfloor.crm.calendars import SlotQuery, free_in, working_schedule
 from callfloor.crm.slots import Interval, SlotError, Span, conflicts, free_slots, interval, overlaps
+from callfloor.storage.appointments import Calendar
 
 PARIS = ZoneInfo("Europe/Paris")
 MIN = timedelta(minutes=1)
@@ -279,3 +284,94 @@ def test_no_bookable_aligned_start_is_missed(request: dict[str, object]) -> None
         if aligned(start, request["zone"], request["granularity"]) and bookable(candidate, request):  # type: ignore[arg-type]
             assert conflicts(candidate, slots), f"{candidate} is free and no slot offered overlaps it"
         start += STEP
+
+
+# Property: what a rep's calendar offers (crm.calendars.free_in over its working schedule) lies
+# within the rep's hours, off the tenant's closures and public holidays, and clear of appointments.
+MAY = date(2025, 4, 28)  # two weeks holding 1 and 8 May (French holidays; 1 May only in Belgium)
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _wall(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+@st.composite
+def day_hours(draw: st.DrawFn) -> list[str]:
+    """0 to 2 ranges on a half-hour grid, apart, ending by 23:30 (no stretch runs over midnight)."""
+    points = sorted(draw(st.sets(st.integers(0, 47), max_size=4).filter(lambda p: len(p) % 2 == 0)))
+    return [f"{_wall(a * 30)}-{_wall(b * 30)}" for a, b in zip(points[::2], points[1::2], strict=True)]
+
+
+@st.composite
+def rep_calendars(draw: st.DrawFn) -> dict[str, object]:
+    days = st.integers(0, 13).map(lambda n: MAY + timedelta(days=n))
+    zone = draw(st.sampled_from(["Europe/Paris", "America/Martinique"]))
+    hours: dict[str, object] = {
+        "timezone": zone,
+        "weekly": {day: ranges for day in DAYS if (ranges := draw(day_hours()))},
+        "holidays_close": draw(st.booleans()),
+        "closures": [d.isoformat() for d in draw(st.sets(days, max_size=2))],
+    }
+    if country := draw(st.sampled_from([None, "BE"])):
+        hours["country"] = country
+    special = draw(st.sets(days, max_size=2)) - {date.fromisoformat(d) for d in hours["closures"]}  # type: ignore[attr-defined]
+    hours["special"] = {d.isoformat(): ["10:00-12:00"] for d in special}
+    tenant = {"timezone": "Europe/Paris", "country": "FR", "weekly": {"mon": ["09:00-18:00"]},
+              "closures": [d.isoformat() for d in draw(st.sets(days, max_size=3))]}  # fmt: skip
+    origin = datetime.combine(MAY, time(), ZoneInfo(zone))
+    busy = [
+        (origin + start * 15 * MIN, origin + (start + steps) * 15 * MIN)
+        for start, steps in draw(st.lists(st.tuples(st.integers(0, 14 * 96), st.integers(1, 16)), max_size=8))
+    ]
+    return {
+        "hours": hours, "tenant": tenant, "busy": busy,
+        "slot_minutes": draw(st.sampled_from([15, 30, 60])), "buffer_minutes": draw(st.sampled_from([0, 15])),
+        "length": draw(st.sampled_from([30, 60, 90])) * MIN,
+    }  # fmt: skip
+
+
+def expected_openings(
+    hours: dict[str, object], tenant: dict[str, object], day: date
+) -> list[tuple[int, int]]:
+    """The rep's ranges on their local ``day``, in minutes, as the calendars module documents them."""
+    special: dict[str, list[str]] = hours["special"]  # type: ignore[assignment]
+    if day.isoformat() in hours["closures"]:  # type: ignore[operator]
+        return []
+    holiday = day in country_holidays(str(hours.get("country", "FR")), years=day.year)
+    if day.isoformat() in special:
+        ranges = special[day.isoformat()]
+    elif day.isoformat() in tenant["closures"] or (hours["holidays_close"] and holiday):  # type: ignore[operator]
+        return []
+    else:
+        ranges = hours["weekly"].get(DAYS[day.weekday()], [])  # type: ignore[attr-defined]
+    spans = [r.split("-") for r in ranges]
+    return [(int(a[:2]) * 60 + int(a[3:]), int(b[:2]) * 60 + int(b[3:])) for a, b in spans]
+
+
+@settings(max_examples=100, deadline=None)
+@given(rep_calendars())
+def test_every_offered_slot_is_within_working_hours_and_clear_of_appointments(
+    case: dict[str, object],
+) -> None:
+    hours: dict[str, object] = case["hours"]  # type: ignore[assignment]
+    tenant: dict[str, object] = case["tenant"]  # type: ignore[assignment]
+    calendar = Calendar(id=1, hours=hours, timezone=hours["timezone"], slot_minutes=case["slot_minutes"],
+                        buffer_minutes=case["buffer_minutes"])  # fmt: skip
+    zone = ZoneInfo(str(hours["timezone"]))
+    start = datetime.combine(MAY, time(), zone)
+    query = SlotQuery(start, start + timedelta(days=14), case["length"])  # type: ignore[arg-type]
+    working = working_schedule(calendar, parse_schedule(tenant))
+    busy = [interval(span) for span in case["busy"]]  # type: ignore[attr-defined]
+    buffer = timedelta(minutes=calendar.buffer_minutes)
+    for slot in free_in(calendar, working, busy, query, now=start):
+        local_start, local_end = slot.start.astimezone(zone), slot.end.astimezone(zone)
+        day = local_start.date()
+        begins = local_start.hour * 60 + local_start.minute
+        ends = begins + (local_end - local_start) // MIN
+        assert local_end.date() == day, f"{slot} runs over midnight"
+        openings = expected_openings(hours, tenant, day)
+        assert any(opens <= begins and ends <= closes for opens, closes in openings), (
+            f"{local_start:%a %d %b %H:%M}-{local_end:%H:%M} is outside {openings}"
+        )
+        assert not conflicts((slot.start, slot.end), busy, buffer), f"{slot} overlaps an appointment"

@@ -41,12 +41,12 @@ def test_migrated_schema_matches_models(engine: Engine) -> None:
     with engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), metadata)
     assert diff == []
-    assert current_revision(engine) == head_revision() == "0024"
+    assert current_revision(engine) == head_revision() == "0025"
 
 
 def test_upgrade_is_idempotent(engine: Engine) -> None:
     upgrade(engine)
-    assert current_revision(engine) == head_revision() == "0024"
+    assert current_revision(engine) == head_revision() == "0025"
     assert {"tenants", "users", "interaction_events"} <= set(inspect(engine).get_table_names())
 
 

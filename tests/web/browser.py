@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 import uvicorn
 from fastapi import FastAPI
 from playwright.sync_api import Page
 
+from tests.backends import ON_SQLITE  # noqa: F401 - the browser modules' mark (see tests.backends)
 from tests.channels.smtp import free_port
 
 CHROMIUM = "/usr/bin/chromium"
@@ -52,9 +52,3 @@ def screenshot(page: Page, name: str, fallback: Path) -> Path:
     path = folder / f"{name}.png"
     page.screenshot(path=str(path))
     return path
-
-
-#: The browser tests run on SQLite only: they test the pages, in a browser that costs seconds a
-#: test; what the pages read and write is tested on both backends through the API and page tests.
-#: A module sets ``pytestmark = ON_SQLITE``.
-ON_SQLITE = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)

@@ -7,10 +7,32 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from callfloor.crm.sheets import write_xlsx
+from callfloor.storage.models import IvrFlow
+from callfloor.storage.repositories import audit_entries
+from callfloor.storage.scope import TenantScope
 from tests.tenants import Platform2
-from tests.web.test_admin_pages import CSRF, SUP, _log_in, add_campaign
+from tests.web.test_admin_pages import BOSS, CSRF, SUP, _log_in, add_campaign
 
 WEEK = {"mon": ["09:00-12:30", "13:30-18:00"], "sat": ["09:00-12:00"]}
+
+
+def _flow(sessions: sessionmaker[Session], platform: Platform2, name: str = "main") -> IvrFlow:
+    with sessions() as session:
+        flow = TenantScope(session, platform.acme.tenant_id).ivr_flows.by_name(name)
+        assert flow is not None
+        flow.versions  # noqa: B018 - loaded before the session closes
+        return flow
+
+
+def _waiting(flow_id: int, version: int, node: str = "support", **options: object) -> dict:
+    default = {
+        "announce_position": True, "announce_wait": True, "announce_every_s": 60, "callback_after_s": None,
+        "callback_when_wait_over_s": None, "voicemail": False, "max_wait_s": None, "overflow": None,
+        "entry_prompt": "queue_entry",
+    }  # fmt: skip
+    return {
+        "nodes": [{"flow_id": flow_id, "version": version, "node": node, "options": {**default, **options}}]
+    }
 
 
 def test_the_queue_form_holds_the_spec_and_the_flows_announcements(
@@ -27,7 +49,8 @@ def test_the_queue_form_holds_the_spec_and_the_flows_announcements(
     assert '<option value="support">' not in form  # a queue does not overflow to itself
     assert 'data-path="wrap_up_s"\n         data-type="int" value="0"' in form
     assert (
-        f'href="/admin/ivr/{platform.acme.ids["/api/ivr-flows"]["object_id"]}">main</a>' in form
+        f'href="/admin/ivr/{platform.acme.ids["/api/ivr-flows"]["object_id"]}" data-version-link>version 1</a>'
+        in form
     )  # announcing
     new = client.get("/admin/queues/new?lang=en").text
     assert (
@@ -156,6 +179,7 @@ def test_another_tenants_queue_is_404(client: TestClient, platform: Platform2) -
         ("get", "/admin/queues/new", {}),
         ("get", "/admin/schedule/holidays?country=FR", {}),
         ("get", "/admin/retention", {}),
+        ("post", "/admin/queues/1/announcements", {"json": _waiting(1, 1)}),
         ("post", "/admin/schedule/check", {"json": {"timezone": "UTC"}}),
         ("post", "/admin/campaigns/columns", {"files": {"file": ("a.csv", b"Tel\r\n1\r\n")}}),
     ],
@@ -171,3 +195,106 @@ def test_the_pages_posts_need_the_csrf_header(client: TestClient, platform: Plat
     _log_in(client, platform)
     assert client.post("/admin/schedule/check", json={"timezone": "UTC"}).status_code == 403
     assert client.post("/admin/campaigns/columns", files={"file": ("a.csv", b"Tel\r\n")}).status_code == 403
+    queue_id = platform.acme.ids["/api/queues"]["object_id"]
+    assert client.post(f"/admin/queues/{queue_id}/announcements", json=_waiting(1, 1)).status_code == 403
+
+
+def test_the_queue_form_edits_the_waiting_options_of_the_flows_nodes(
+    client: TestClient, platform: Platform2
+) -> None:
+    queue_id, flow_id = (
+        platform.acme.ids["/api/queues"]["object_id"],
+        platform.acme.ids["/api/ivr-flows"]["object_id"],
+    )
+    form = _log_in(client, platform).get(f"/admin/queues/{queue_id}").text
+    assert (
+        f'<fieldset class="group" data-waiting data-flow-id="{flow_id}" data-version="1" data-node="support">'
+        in form
+    )
+    assert "Parcours main, nœud support" in form and form.count("data-waiting ") == 1  # not the vip node
+    assert (
+        'data-path="nodes.0.options.announce_position" data-option="announce_position" data-type="bool" checked'
+        in form
+    )
+    assert (
+        'data-path="nodes.0.options.announce_every_s"\n         data-option="announce_every_s" data-type="optional-int" value="60"'
+        in form
+    )
+    assert (
+        'data-path="nodes.0.options.callback_after_s"\n         data-option="callback_after_s" data-type="optional-int" value=""'
+        in form
+    )
+    assert (
+        '<option value="menu">menu</option>' in form
+        and '<option value="queue_entry" selected>queue_entry · ' in form
+    )
+
+
+def test_saving_the_announcements_adds_an_active_flow_version_with_its_author(
+    client: TestClient, platform: Platform2, sessions: sessionmaker[Session]
+) -> None:
+    queue_id, flow_id = (
+        platform.acme.ids["/api/queues"]["object_id"],
+        platform.acme.ids["/api/ivr-flows"]["object_id"],
+    )
+    path = f"/admin/queues/{queue_id}/announcements"
+    before = _flow(sessions, platform).active.definition
+    _log_in(client, platform)
+    short = client.post(path, json=_waiting(flow_id, 1, announce_every_s=5), headers=CSRF)
+    assert short.status_code == 422 and short.json()["error_id"] == "invalid_waiting_options"
+    assert short.json()["details"] == [
+        {
+            "loc": ["nodes", "0", "options", "announce_every_s"],
+            "msg": "De 10 secondes à moins d'un jour ; vide : à l'entrée seulement.",
+        }
+    ]
+    message = client.post(
+        path, json=_waiting(flow_id, 1, voicemail=True), headers={**CSRF, "Accept-Language": "en"}
+    )
+    assert message.json()["details"][0]["loc"] == ["nodes", "0", "options", "voicemail"]
+    bad_prompt = client.post(path, json=_waiting(flow_id, 1, entry_prompt="Nope!"), headers=CSRF)
+    assert bad_prompt.json()["details"][0]["loc"] == ["nodes", "0", "options", "entry_prompt"]
+    assert _flow(sessions, platform).active_version == 1  # nothing saved on error
+
+    changed = _waiting(flow_id, 1, announce_wait=False, announce_every_s=45, callback_after_s=30)
+    saved = client.post(path, json=changed, headers=CSRF)
+    assert saved.status_code == 200, saved.text
+    assert saved.json() == {"saved": [{"flow_id": flow_id, "flow": "main", "version": 2}]}
+    flow = _flow(sessions, platform)
+    assert flow.active_version == 2 and [v.version for v in flow.versions] == [1, 2]
+    after = flow.active.definition
+    assert after["nodes"]["support"] == {
+        "type": "queue", "queue": "support", "announce_wait": False, "announce_every_s": 45.0, "callback_after_s": 30.0,
+    }  # fmt: skip
+    assert {k: v for k, v in after["nodes"].items() if k != "support"} == {
+        k: v for k, v in before["nodes"].items() if k != "support"
+    } and after["start"] == before["start"]
+    versions = client.get(f"/api/ivr-flows/{flow_id}/versions").json()
+    assert [(v["version"], v["active"]) for v in versions] == [(1, False), (2, True)]
+    with sessions() as session:
+        entry = audit_entries(session, platform.acme.tenant_id)[-1]
+        assert (entry.action, entry.actor_email, entry.target) == ("ivr_flow.update", BOSS, "main")
+        assert entry.details == {"version": 2, "comment": "queue form: announcements of support"}
+
+    stale = client.post(path, json=changed, headers=CSRF)
+    assert stale.status_code == 409 and stale.json()["error_id"] == "flow_changed"
+    again = client.post(path, json={"nodes": [{**changed["nodes"][0], "version": 2}]}, headers=CSRF)
+    assert again.json() == {"saved": []} and _flow(sessions, platform).active_version == 2  # unchanged
+    menu = client.post(path, json=_waiting(flow_id, 2, node="menu"), headers=CSRF)
+    assert menu.status_code == 422 and menu.json()["error_id"] == "not_a_queue_node"
+    vip = client.post(path, json=_waiting(flow_id, 2, node="vip"), headers=CSRF)
+    assert vip.status_code == 422 and vip.json()["error_id"] == "not_a_queue_node"  # another queue's node
+    theirs = client.post(
+        path, json=_waiting(platform.demo.ids["/api/ivr-flows"]["object_id"], 1), headers=CSRF
+    )
+    assert theirs.status_code == 404
+    other_queue = platform.demo.ids["/api/queues"]["object_id"]
+    assert (
+        client.post(f"/admin/queues/{other_queue}/announcements", json=changed, headers=CSRF).status_code
+        == 404
+    )
+    form = client.get(f"/admin/queues/{queue_id}").text
+    assert (
+        'data-version="2" data-node="support"' in form
+        and 'data-option="announce_every_s" data-type="optional-int" value="45"' in form
+    )

@@ -1,5 +1,6 @@
-"""The console's forms in Chromium: a queue's steps, a script, a list's column mapping, the hours,
-the retention; each saved through the API and read back from the database."""
+"""The console's forms in Chromium: a queue's steps and its flow's announcements, a script, a list's
+column mapping, the hours, the retention; each saved through the API and read back from the
+database (the announcements from the running SIP server too)."""
 
 import re
 from pathlib import Path
@@ -10,9 +11,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from callfloor.center.apply import queue_spec
 from callfloor.center.schema import StepSpec
+from callfloor.core.ivr.flow import Queue as QueueNode
 from callfloor.outbound.campaigns import Campaigns
+from callfloor.server.sip.directory import Route
 from callfloor.storage.outbound import Lead
 from callfloor.storage.scope import TenantScope
+from tests.server.conftest import LiveSip
 from tests.tenants import Platform2
 from tests.web.browser import ON_SQLITE, screenshot
 from tests.web.test_admin_browser import _admin
@@ -56,7 +60,7 @@ def test_an_admin_edits_a_queues_steps_with_the_form(
     expect(page.locator("#steps + p.field-error")).to_have_text("steps must have increasing after_s")
     steps.nth(1).get_by_label("Après").fill("60")
     page.get_by_role("button", name="Enregistrer", exact=True).click()
-    expect(page.get_by_role("status")).to_have_text("Enregistré.")
+    expect(page.locator("#queue-status")).to_have_text("Enregistré.")
     expect(page.locator("p.field-error")).to_have_count(0)
     stored = _queue(sessions, platform)
     assert stored["strategy"] == "round_robin" and stored["wrap_up_s"] == 20 and stored["skills"] == {"fr": 3}
@@ -66,7 +70,7 @@ def test_an_admin_edits_a_queues_steps_with_the_form(
     screenshot(page, "admin-queue", tmp_path)
     page.get_by_role("button", name="Retirer l'étape 1").click()
     page.get_by_role("button", name="Enregistrer", exact=True).click()
-    expect(page.get_by_role("status")).to_have_text("Enregistré.")
+    expect(page.locator("#queue-status")).to_have_text("Enregistré.")
     page.reload()
     expect(page.locator("tr[data-step]")).to_have_count(1)
     expect(page.locator("tr[data-step]").get_by_label("Après")).to_have_value("60")
@@ -197,3 +201,51 @@ def test_an_admin_keeps_recordings_longer_and_reads_the_hint(
     expect(page.get_by_role("status")).to_have_text("Enregistré.")
     assert _queue(sessions, platform)["recording_retention_days"] == 400
     assert _queue(sessions, platform, "vip")["recording_retention_days"] == 90
+
+
+def _announced_every(live_sip: LiveSip, number: str = "0800200201") -> float | None:
+    """How often the running server's IVR repeats the announcements of main's support node."""
+    route = live_sip.call(lambda: live_sip.endpoint.directory.route(number))
+    assert isinstance(route, Route) and route.flow is not None
+    node = route.flow.nodes["support"]
+    assert isinstance(node, QueueNode)
+    return node.options.announce_every_s
+
+
+def test_an_admin_repeats_the_announcements_less_often_and_the_live_ivr_follows(
+    page: Page,
+    live_site: str,
+    live_sip: LiveSip,
+    platform: Platform2,
+    sessions: sessionmaker[Session],
+    tmp_path: Path,
+) -> None:
+    assert _announced_every(live_sip) == 60  # and now cached by the running server
+    _admin(page, live_site, platform, "Files")
+    page.get_by_role("link", name="support").click()
+    waiting = page.get_by_role("group", name="Parcours main, nœud support")
+    expect(waiting.get_by_label("Annoncer la position dans la file")).to_be_checked()
+    every = waiting.get_by_label("Répéter toutes les (s)")
+    expect(every).to_have_value("60")
+    every.fill("5")
+    page.get_by_role("button", name="Enregistrer les annonces").click()
+    expect(every).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#announcements-form p.field-error")).to_have_text(
+        "De 10 secondes à moins d'un jour ; vide : à l'entrée seulement."
+    )
+    every.fill("90")
+    page.get_by_role("button", name="Enregistrer les annonces").click()
+    expect(page.locator("#announcements-status")).to_have_text(
+        "Enregistré : la version 2 du parcours main est active."
+    )
+    expect(page.locator("#announcements-form p.field-error")).to_have_count(0)
+    expect(waiting.get_by_role("link", name="version 2")).to_be_visible()
+    waiting.scroll_into_view_if_needed()
+    screenshot(page, "admin-queue-announcements", tmp_path)
+    with sessions() as session:
+        flow = TenantScope(session, platform.acme.tenant_id).ivr_flows.by_name("main")
+        assert flow is not None and flow.active_version == 2
+        assert flow.active.definition["nodes"]["support"]["announce_every_s"] == 90
+    assert _announced_every(live_sip) == 90  # the next call walks the new version
+    waiting.get_by_role("link", name="version 2").click()
+    expect(page.locator("#versions")).to_contain_text("2")

@@ -2,7 +2,8 @@
 notes the call, opens a ticket, takes the order of their quote and books them an appointment; once the
 call has ended, the panel stays on it and a second note goes to the call's record. The ticket is
 escalated to level 2 and a callback scheduled at ten o'clock tomorrow, the tenant's time. Then the database
-holds it all, linked to the customer and the call."""
+holds it all, linked to the customer and the call. An unknown caller's file is created from the panel
+during the call, which the panel then works for them and whose record is theirs."""
 
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -20,6 +21,7 @@ from callfloor.crm.lines import LineInput
 from callfloor.crm.sales import Sales
 from callfloor.storage.appointments import Appointment
 from callfloor.storage.callbacks import ScheduledCallback
+from callfloor.storage.contacts import Contact
 from callfloor.storage.interactions import Interaction
 from callfloor.storage.sales import Order, Quote
 from callfloor.storage.scope import TenantScope
@@ -163,3 +165,56 @@ def test_the_agent_works_the_callers_file_from_the_desk(
             call.interaction_id,
         )
         assert later.due_at == datetime.combine(tomorrow, time(10), PARIS)
+
+
+def test_an_unknown_callers_file_is_created_from_the_desk_and_the_call_is_theirs(
+    page: Page,
+    live_site: str,
+    live_sip: LiveSip,
+    platform: Platform2,
+    floor: Floor,
+    sessions: sessionmaker[Session],
+    tmp_path: Path,
+) -> None:
+    tenant = platform.demo.tenant_id
+    with sessions.begin() as session:
+        ticket_floor(session, tenant)
+    log_in(page, live_site, AGENT, platform.secrets[AGENT])
+    page.goto(f"{live_site}/desk")
+    floor.agent("1001")
+    floor.caller(6)
+    panel = page.locator("#crm")
+    expect(panel.locator("#crm-who")).to_have_text("· Appelant inconnu · Appel en cours", timeout=15_000)
+    expect(panel.locator("#crm-ticket")).to_be_hidden()
+    form = panel.locator("#crm-new-contact")
+    expect(form.get_by_label("Téléphone")).to_have_value("+33612345678")  # the caller's number
+    form.get_by_label("Civilité").select_option(label="Mme")
+    form.get_by_label("Prénom").fill("Jeanne")
+    form.get_by_label("Nom", exact=True).fill("Martin")
+    form.get_by_label("Société").fill("Atelier Martin")
+    form.get_by_label("E-mail").fill("jeanne@atelier-martin.example")
+    form.get_by_role("button", name="Créer la fiche").click()
+    status = panel.locator("#crm-link-status")
+    expect(status).to_have_text("Fiche de Jeanne Martin créée et rattachée à l'appel.")
+    expect(panel.locator("#crm-who")).to_have_text("· Jeanne Martin · Appel en cours")
+    expect(page.locator("#pop h3")).to_have_text("Jeanne Martin")  # the call's own box follows
+    expect(form).to_be_hidden()
+    ticket = panel.locator("#crm-ticket")  # the rest of the panel acts for her
+    ticket.get_by_label("Objet").fill("Demande de devis")
+    ticket.get_by_label("Catégorie").select_option(label="Livraison")
+    ticket.get_by_role("button", name="Créer le ticket").click()
+    expect(ticket.locator("#crm-ticket-status")).to_contain_text("créé.")
+    screenshot(page, "desk-crm-new-contact", tmp_path)
+
+    expect(page.locator("#call-state")).to_have_text("Aucun appel", timeout=15_000)
+    live_sip.committed()
+    with sessions() as session:
+        call = session.scalars(select(Interaction).where(Interaction.tenant_id == tenant)).one()
+        jeanne = session.get(Contact, call.contact_id)
+        assert jeanne is not None and (jeanne.civility, jeanne.display_name) == ("Mme", "Jeanne Martin")
+        assert [p.number for p in jeanne.phones] == ["+33612345678"]
+        assert [e.address for e in jeanne.emails] == ["jeanne@atelier-martin.example"]
+        assert jeanne.account is not None and jeanne.account.name == "Atelier Martin"
+        assert call.account_id == jeanne.account_id
+        opened = session.scalars(select(Ticket).where(Ticket.tenant_id == tenant)).one()
+        assert (opened.contact_id, opened.interaction_id) == (jeanne.id, call.interaction_id)

@@ -23,6 +23,9 @@ def test_the_desk_has_a_queues_box_and_labels_its_dispositions(
         "Vous l'avez quittée",
     )
     assert island(desk.text, "desk-dispositions") == {"sale": {"fr": "Vente", "en": "Sale"}}
+    # An agent paused by the floor (calling a callback back, consulted…) is shown in words, not codes.
+    floor_reasons = island(desk.text, "floor-reasons")
+    assert floor_reasons["callback"] == {"fr": "Rappel programmé", "en": "Scheduled callback"}
 
     english = client.get("/desk?lang=en")
     assert "My queues" in english.text

@@ -42,6 +42,10 @@ def test_the_wallboard_is_the_supervisors_with_its_thresholds(
     assert board.status_code == 200 and "Mur d&#39;écrans" in board.text
     thresholds = island(board.text, "board-thresholds")
     assert thresholds["drop_rate"] == {"amber": 0.02, "red": 0.03}
+    assert island(board.text, "floor-reasons")["monitoring"] == {
+        "fr": "Écoute d'un appel",
+        "en": "Monitoring a call",
+    }
     assert 'class="tv"' in client.get("/wallboard?tv=1").text
     desk = client.get("/desk")  # a supervisor who is no agent: the desk says so
     assert desk.status_code == 200 and 'data-extension=""' in desk.text

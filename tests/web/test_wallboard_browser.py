@@ -1,6 +1,7 @@
 """The wallboard in Chromium on the live floor: a caller waits, the supervisor moves it up and makes
 the paused agent ready, the figures follow within a second or two; English; the TV mode."""
 
+import re
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
@@ -23,8 +24,15 @@ def test_the_supervisor_sees_the_caller_wait_moves_it_up_and_frees_an_agent(
     page.goto(f"{live_site}/wallboard")
     agent = page.locator("#agents tr[data-agent='1001']")
     expect(agent).to_contain_text("Disponible")
-    agent.get_by_role("button", name="Pause (réunion)").click()
-    expect(agent).to_contain_text("En pause (Réunion)")
+    reason = agent.get_by_role("combobox")  # the tenant's pause reasons, in its labels
+    expect(reason.locator("option")).to_have_text(
+        ["Pause café", "Déjeuner", "Formation", "Réunion", "Travail administratif", "Coaching"]
+    )
+    expect(reason).to_have_accessible_name(re.compile(r"^Motif de pause de "))
+    reason.select_option(label="Formation")
+    agent.get_by_role("button", name="Mettre en pause").click()
+    expect(agent).to_contain_text("En pause (Formation)")
+    expect(reason).to_have_value("training")  # the choice outlives the redraws
 
     caller = floor.caller(15)  # hangs up 15 s after the server answers it
     accueil = page.locator("#queues tbody tr", has_text="accueil")

@@ -60,7 +60,7 @@ def test_the_supervisor_listens_whispers_and_stops_from_the_wallboard(
 
     row.get_by_role("button", name="Chuchoter").click()
     expect(row.get_by_role("button", name="Chuchoter")).to_have_attribute("aria-pressed", "true")
-    assert live_sip.call(lambda: monitors.by_call[call_id].mode) is MonitorMode.WHISPER
+    assert live_sip.call(lambda: monitors.by_call[call_id][0].mode) is MonitorMode.WHISPER
 
     row.get_by_role("button", name="Arrêter l'écoute").click()
     expect(status).to_have_text("Écoute arrêtée.")

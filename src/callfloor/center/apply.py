@@ -23,9 +23,11 @@ from callfloor.center.schema import (
     TrunkSpec,
     TrunkTransport,
     UserSpec,
+    WallboardThresholdsSpec,
 )
 from callfloor.core.acd.pause_reasons import PAUSE_REASONS, PauseReason
 from callfloor.core.config import ServiceLevelDefinition, Strategy
+from callfloor.core.kpi.thresholds import overrides
 from callfloor.core.numbers import InvalidNumberError, normalize
 from callfloor.core.roles import Role
 from callfloor.storage import ConflictError, StorageError, UnknownReferenceError
@@ -137,6 +139,17 @@ def pause_reasons(tenant: Tenant | None) -> tuple[PauseReason, ...]:
     if not stored:
         return PAUSE_REASONS
     return tuple(PauseReason(r["code"], r["fr"], r["en"]) for r in stored)
+
+
+def apply_wallboard_thresholds(tenant: Tenant, spec: WallboardThresholdsSpec) -> None:
+    """The tenant's wallboard thresholds: those given that differ from the defaults (the rest: defaults)."""
+    tenant.wallboard_thresholds = overrides(spec.figures()) or None
+
+
+def wallboard_thresholds_spec(tenant: Tenant) -> WallboardThresholdsSpec | None:
+    """The tenant's own wallboard thresholds (None: the defaults, not written)."""
+    own = tenant.wallboard_thresholds
+    return WallboardThresholdsSpec.model_validate(own) if own else None
 
 
 def pause_reason_specs(tenant: Tenant) -> list[PauseReasonSpec] | None:
@@ -269,6 +282,8 @@ def apply_agent(
             issued.append(IssuedSecret(spec.extension, "sip", new_password()))
             scope.agents.set_sip_password(agent, issued[-1].secret)
     agent.extension, agent.max_chats, agent.max_emails = spec.extension, spec.max_chats, spec.max_emails
+    if spec.auto_answer is not None:
+        agent.auto_answer = spec.auto_answer
     if spec.sip_password is not None:
         scope.agents.set_sip_password(agent, spec.sip_password.get_secret_value())
     scope.agents.set_skills(agent, levels)
@@ -342,6 +357,7 @@ def agent_spec(agent: Agent) -> AgentSpec:
         skills=dict(sorted((s.skill.name, s.level) for s in agent.skills)),
         max_chats=agent.max_chats,
         max_emails=agent.max_emails,
+        auto_answer=agent.auto_answer,
     )
 
 

@@ -18,6 +18,7 @@ from callfloor.center.schema import (
     TenantSpec,
     TrunkSpec,
     UserSpec,
+    WallboardThresholdsSpec,
 )
 from callfloor.center.scripts import ScriptSpec, SurveySpec
 
@@ -37,6 +38,9 @@ class CenterSpec(Spec):
     dispositions: list[DispositionSpec] = Field(default_factory=list)
     # The tenant's own pause reasons, replacing the default ones; absent: left as they are.
     pause_reasons: PauseReasons | None = None
+    # Where the wallboard's figures turn amber and red, those that differ from the defaults
+    # (a figure left out: its default); absent: left as they are.
+    wallboard_thresholds: WallboardThresholdsSpec | None = None
     ivr_flows: list[IvrFlowSpec] = Field(default_factory=list)
     numbers: list[NumberSpec] = Field(default_factory=list)
     trunks: list[TrunkSpec] = Field(default_factory=list)

@@ -31,6 +31,7 @@ YAML comment). Prompt ids are those of the prompt catalogue (``callfloor/prompts
 which a tenant may record again; queue names are the tenant's.
 """
 
+import copy
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
@@ -390,3 +391,20 @@ def definition(spec: IvrFlowSpec) -> dict[str, Any]:
 def flow_spec(name: str, stored: dict[str, Any]) -> IvrFlowSpec:
     """The spec a stored definition stands for."""
     return IvrFlowSpec.model_validate({"name": name, **stored})
+
+
+#: The fields of a queue node that say how its callers wait (announcements, callback offer, overflow).
+WAITING_FIELDS = tuple(WaitOptions.__dataclass_fields__)
+
+
+def with_waiting(stored: dict[str, Any], waiting: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """A copy of a stored definition whose queue nodes named in ``waiting`` wait with those options.
+
+    Only the waiting fields of those nodes change; every other key, of them and of the other
+    nodes, is kept as it was (the parsed structure is edited, not re-read from text).
+    """
+    edited = copy.deepcopy(stored)
+    for name, options in waiting.items():
+        node_data = edited["nodes"][name]
+        node_data.update({key: value for key, value in options.items() if key in WAITING_FIELDS})
+    return edited

@@ -17,12 +17,14 @@ from pydantic import (
     Field,
     SecretStr,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
 from callfloor.core.acd.pause_reasons import FLOOR_REASONS
 from callfloor.core.config import SKILL_LEVEL_MAX, SKILL_LEVEL_MIN, Locale, ServiceLevelDefinition, Strategy
+from callfloor.core.kpi.thresholds import problem
 from callfloor.core.roles import TENANT_ROLES, Role
 
 Name = Annotated[str, StringConstraints(pattern=r"^\w[\w.-]{0,63}$")]
@@ -313,4 +315,52 @@ class AgentSpec(UserSpec):
     skills: dict[Name, Level] = Field(default_factory=dict)
     max_chats: Annotated[int, Field(ge=0, le=20)] = 3
     max_emails: Annotated[int, Field(ge=0, le=50)] = 5
+    # The phone answers the calls it is offered by itself (a headset's auto-answer); absent:
+    # left as it is (a new agent: off).
+    auto_answer: bool | None = None
     sip_password: Password | None = None  # import only, stored as HA1
+
+
+#: What a refused threshold says (:func:`callfloor.core.kpi.thresholds.problem`).
+THRESHOLD_PROBLEMS = {
+    "unknown": "the wallboard has no such figure",
+    "number": "amber and red are numbers, 0 or more",
+    "rate": "a rate is at most 1 (100 %)",
+    "order": "amber comes before red (after it for the service level, bad when low)",
+    "legal": "the drop rate's red may not pass the legal 3 % (16 CFR 310.4(b)(4)(i))",
+}
+Edge = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+class EdgesSpec(Spec):
+    """Where a wallboard figure turns amber, and red."""
+
+    amber: Edge
+    red: Edge
+
+
+class WallboardThresholdsSpec(Spec):
+    """The tenant's wallboard thresholds (``/admin/thresholds``); a figure left out has its default."""
+
+    waiting: EdgesSpec | None = None
+    longest_wait_s: EdgesSpec | None = None
+    service_level: EdgesSpec | None = None
+    abandon_rate: EdgesSpec | None = None
+    drop_rate: EdgesSpec | None = None
+    late_tickets: EdgesSpec | None = None
+
+    @field_validator("*")
+    @classmethod
+    def _edges(cls, value: EdgesSpec | None, info: ValidationInfo) -> EdgesSpec | None:
+        found = problem(info.field_name or "", value.model_dump()) if value is not None else None
+        if found is not None:
+            raise ValueError(THRESHOLD_PROBLEMS[found])
+        return value
+
+    def figures(self) -> dict[str, dict[str, float]]:
+        """The figures given, as the tenant keeps them."""
+        return {
+            figure: edges.model_dump()
+            for figure in type(self).model_fields
+            if (edges := getattr(self, figure))
+        }

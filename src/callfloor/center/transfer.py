@@ -26,6 +26,7 @@ from callfloor.center.apply import (
     apply_skill,
     apply_trunk,
     apply_user,
+    apply_wallboard_thresholds,
     disposition_spec,
     ivr_flow_spec,
     number_spec,
@@ -35,6 +36,7 @@ from callfloor.center.apply import (
     tenant_number,
     trunk_spec,
     user_spec,
+    wallboard_thresholds_spec,
 )
 from callfloor.center.apply_outbound import (
     apply_campaign,
@@ -255,13 +257,17 @@ def import_center(
 
 
 def _apply_tenant(tenant: Tenant, spec: CenterSpec, report: ImportReport) -> None:
-    """The tenant's own settings, and its pause reasons (as a whole: their order is the desk's)."""
+    """The tenant's own settings, its pause reasons (as a whole: their order is the desk's) and its
+    wallboard thresholds (as a whole: a figure left out goes back to its default)."""
     if spec.tenant is not None:
         tenant.name, tenant.timezone = spec.tenant.name, spec.tenant.timezone
         tenant.locale, tenant.country = spec.tenant.locale.value, spec.tenant.country
     if spec.pause_reasons is not None:
         report.count("pause_reasons", tenant.pause_reasons is not None)
         apply_pause_reasons(tenant, spec.pause_reasons)
+    if spec.wallboard_thresholds is not None:
+        report.count("wallboard_thresholds", tenant.wallboard_thresholds is not None)
+        apply_wallboard_thresholds(tenant, spec.wallboard_thresholds)
 
 
 def _apply_outbound(scope: TenantScope, spec: CenterSpec, report: ImportReport) -> None:
@@ -297,6 +303,7 @@ def export_center(session: Session, slug: str) -> CenterSpec:
         users=sorted((user_spec(u) for u in scope.users.list() if u.agent is None), key=lambda u: u.email),
         dispositions=sorted((disposition_spec(d) for d in scope.dispositions.list()), key=lambda d: d.code),
         pause_reasons=pause_reason_specs(tenant),
+        wallboard_thresholds=wallboard_thresholds_spec(tenant),
         ivr_flows=sorted((ivr_flow_spec(f) for f in scope.ivr_flows.list()), key=lambda f: f.name),
         numbers=sorted((number_spec(n) for n in scope.numbers.list()), key=lambda n: n.number),
         trunks=sorted((trunk_spec(t) for t in scope.trunks.list()), key=lambda t: t.name),

@@ -94,8 +94,9 @@ class LogEntry:
       ``no_answer`` names the agent and no reason when the agent did not take it (the callback
       waits again), and ``reason="callback"`` when the customer was not reached (it ends).
     - ``outbound_ended``: interaction, agent, ``talk_s`` (0 when not answered), ``reason``
-      (``answered``, ``busy``, ``no_answer``, ``cancelled``, ``failed``): the end of an agent's
-      own call out. Not counted in the queues' KPIs (it has no queue).
+      (``answered``, ``busy``, ``no_answer``, ``cancelled``, ``invalid``, ``failed``): the end of
+      an agent's own call out, or of a scheduled callback dialed from the desk. Not counted in the
+      queues' KPIs (it has no queue).
     - ``transferred``: interaction, queue, ``wait_s``; ``reason="overflow"`` (left this queue for
       its overflow queue), ``reason="agent"`` (transferred by ``agent`` after answering), or
       ``reason="voicemail"`` / ``"overflow_node"`` (the waiting caller left for the IVR: to

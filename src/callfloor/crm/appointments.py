@@ -31,7 +31,7 @@ from callfloor.crm.appointment_errors import (
     refuse,
     text,
 )
-from callfloor.crm.calendars import Calendars, schedule_of
+from callfloor.crm.calendars import Calendars
 from callfloor.crm.merge import CONTACT_REFERENCES
 from callfloor.crm.slots import conflicts
 from callfloor.storage.appointments import SOURCES, Appointment, Calendar, lock_calendar
@@ -148,7 +148,7 @@ class AppointmentBook:
             raise refuse("start", "the slot has already begun", "le créneau est déjà commencé")
         start, end = start.astimezone(UTC), end.astimezone(UTC)
         lock_calendar(self.session, calendar.id)
-        if schedule_of(calendar).open_intervals(start, end) != [(start, end)]:
+        if self.calendars.working_hours(calendar).open_intervals(start, end) != [(start, end)]:
             raise OutsideHoursError(
                 "the slot is outside the rep's working hours",
                 "le créneau est hors des horaires du commercial",

@@ -2,8 +2,12 @@
 
 A calendar's working hours are the plain data ``core.schedule.parse_schedule`` reads, in the
 calendar's own zone (a rep in Martinique works 08:00-17:00 there): the ``timezone`` key of
-the stored hours is always the calendar's. Its free slots are its open intervals (holidays and
-closures taken out by the schedule) minus its busy times and booked appointments, cut by
+the stored hours is always the calendar's; a calendar set up without hours gets
+:data:`DEFAULT_HOURS`, Monday to Friday 09:00-18:00. A rep works neither on the tenant's
+closures (the center's days off) nor, when their hours name no country of their own, on the
+tenant's public holidays (:func:`working_schedule`): that is what both the free slots and the
+booking check read. Its free slots are those open intervals minus its busy times and booked
+appointments, cut by
 :func:`callfloor.crm.slots.free_slots` on the rep's wall clock, ``slot_minutes`` apart, kept
 ``buffer_minutes`` away from what is booked.
 
@@ -13,11 +17,13 @@ by skill (the calendar lists it). Slots across several calendars are merged in t
 each saying whose it is. Nothing here reads a clock: ``now`` is an argument.
 """
 
+import dataclasses
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -28,6 +34,7 @@ from callfloor.core.schedule.config import parse_schedule, schedule_data
 from callfloor.crm import CustomerFileError
 from callfloor.crm import fields as f
 from callfloor.crm.appointment_errors import AppointmentError, DuplicateCalendarError, refuse, text
+from callfloor.crm.sla import schedule_of as tenant_schedule
 from callfloor.crm.slots import Interval, SlotError, free_slots
 from callfloor.storage.appointments import BusyTime, Calendar
 from callfloor.storage.models import Tenant
@@ -35,6 +42,10 @@ from callfloor.storage.scope import TenantScope
 
 #: How far ahead a slot search may look (a longer window is refused: it would walk years).
 MAX_WINDOW = timedelta(days=92)
+#: A rep's working hours when the calendar is set up without any, in the calendar's zone.
+DEFAULT_HOURS: Final[Mapping[str, Any]] = MappingProxyType(
+    {"weekly": {day: ["09:00-18:00"] for day in ("mon", "tue", "wed", "thu", "fri")}}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +53,7 @@ class CalendarInput:
     """A rep's calendar as written by an admin or a supervisor."""
 
     user_id: int
-    hours: Mapping[str, Any]
+    hours: Mapping[str, Any] = field(default_factory=lambda: DEFAULT_HOURS)
     name: str = ""
     timezone: str | None = None  # None: the hours', else the tenant's
     postal_prefixes: Sequence[str] = ()
@@ -203,20 +214,13 @@ class Calendars:
         found = [slot for calendar in calendars for slot in self._free_in(calendar, query, now)]
         return sorted(found, key=lambda s: (s.start, s.calendar_id))
 
+    def working_hours(self, calendar: Calendar) -> Schedule:
+        """When the rep works: :func:`working_schedule` with the tenant's business hours."""
+        return working_schedule(calendar, tenant_schedule(self.scope))
+
     def _free_in(self, calendar: Calendar, query: SlotQuery, now: datetime) -> list[Slot]:
-        schedule = schedule_of(calendar)
-        try:
-            slots = free_slots(
-                schedule.open_intervals(query.start, query.end),
-                self.busy(calendar, query.start, query.end),
-                length=query.length, zone=ZoneInfo(calendar.timezone),
-                window=(query.start, query.end), now=now,
-                granularity=timedelta(minutes=calendar.slot_minutes),
-                buffer=timedelta(minutes=calendar.buffer_minutes),
-            )  # fmt: skip
-        except SlotError as exc:
-            raise refuse("from", str(exc), f"créneaux impossibles à calculer : {exc}") from None
-        return [Slot(calendar.id, s.start, s.end) for s in slots]
+        busy = self.busy(calendar, query.start, query.end)
+        return free_in(calendar, self.working_hours(calendar), busy, query, now=now)
 
     def busy(
         self, calendar: Calendar, start: datetime, end: datetime, *, excluding: int | None = None
@@ -234,6 +238,34 @@ class Calendars:
 def schedule_of(calendar: Calendar) -> Schedule:
     """The rep's working hours, in the calendar's zone."""
     return parse_schedule({**calendar.hours, "timezone": calendar.timezone})
+
+
+def free_in(
+    calendar: Calendar, working: Schedule, busy: Sequence[Interval], query: SlotQuery, *, now: datetime
+) -> list[Slot]:
+    """The free slots of one calendar: ``working``'s open intervals less ``busy``, on its wall clock."""
+    try:
+        slots = free_slots(
+            working.open_intervals(query.start, query.end), busy,
+            length=query.length, zone=ZoneInfo(calendar.timezone),
+            window=(query.start, query.end), now=now,
+            granularity=timedelta(minutes=calendar.slot_minutes),
+            buffer=timedelta(minutes=calendar.buffer_minutes),
+        )  # fmt: skip
+    except SlotError as exc:
+        raise refuse("from", str(exc), f"créneaux impossibles à calculer : {exc}") from None
+    return [Slot(calendar.id, s.start, s.end) for s in slots]
+
+
+def working_schedule(calendar: Calendar, tenant: Schedule) -> Schedule:
+    """The rep's hours, closed also on the tenant's closures (a day the rep's hours open specially
+    stays open), and on the tenant's public holidays when the rep's hours name no country."""
+    own = schedule_of(calendar)
+    country, subdivision = (
+        (own.country, own.subdivision) if own.country else (tenant.country, tenant.subdivision)
+    )
+    closures = own.closures | (tenant.closures - own.special.keys())
+    return dataclasses.replace(own, country=country, subdivision=subdivision, closures=closures)
 
 
 def covers(calendar: Calendar, area: str) -> bool:

@@ -69,6 +69,7 @@ class InteractionTally:
     reason: str | None = None
     recording_consent: str | None = None  # told by the driver (OpenInteractions.note_consent)
     notes: str = ""  # the agents' notes typed during the call (OpenInteractions.note)
+    contact_id: int | None = None  # the contact an agent linked it to during the call (OpenInteractions.link)
 
     def add(self, entry: LogEntry) -> bool:
         """Fold one of the interaction's entries; True when it ends the interaction."""
@@ -130,6 +131,18 @@ class OpenInteractions:
         tally.notes = appended(tally.notes, note)
         return tally.notes
 
+    def is_open(self, interaction: str) -> bool:
+        """Whether the interaction has not ended yet (its record is still to be written)."""
+        return interaction in self._open
+
+    def link(self, interaction: str, contact_id: int) -> bool:
+        """Link an interaction not ended yet to a contact (an unknown caller's new file); False: not open."""
+        tally = self._open.get(interaction)
+        if tally is None:
+            return False
+        tally.contact_id = contact_id
+        return True
+
     def discard(self, interaction: str) -> None:
         """Forget an interaction that ends with no entry to end it (no record is written)."""
         self._open.pop(interaction, None)
@@ -179,9 +192,11 @@ class InteractionRecorder:
         self.region = region
 
     def write(self, tally: InteractionTally, *, queue_id: int | None, agent_id: int | None) -> Interaction:
-        """The interaction's row, linked to the contact its number names."""
+        """The interaction's row, linked to the contact an agent chose, else the one its number names."""
         start = tally.start
         caller = self.caller(start.number)
+        if tally.contact_id is not None:
+            caller = self.chosen(tally.contact_id, caller.number)
         row = Interaction(
             tenant_id=self.tenant_id, interaction_id=start.interaction, channel=start.channel,
             direction=start.direction, number=caller.number, contact_id=caller.contact_id,
@@ -195,6 +210,17 @@ class InteractionRecorder:
         self.session.flush()
         interaction_completed(self.session, row)  # the webhooks' delivery, in this very transaction
         return row
+
+    def chosen(self, contact_id: int, number: str | None) -> CallerIds:
+        """The contact an agent linked the interaction to, with its account (gone since: nobody)."""
+        row = self.session.execute(
+            select(Contact.id, Contact.account_id).where(
+                Contact.tenant_id == self.tenant_id, Contact.id == contact_id
+            )
+        ).first()
+        if row is None:
+            return CallerIds(number=number)
+        return CallerIds(row[0], row[1], number, (row[0],))
 
     def caller(self, raw: str | None) -> CallerIds:
         """Who ``raw`` belongs to, in one query of ids."""

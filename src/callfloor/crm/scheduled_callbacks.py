@@ -11,8 +11,16 @@ for whom (an agent, or anyone of the tenant), the agent's note and the call it w
 Agents list the ones due (theirs and anyone's, soonest first), call from their phone, and mark
 them ``done``; a callback no longer wanted is ``cancelled``. It shows in the contact's history
 (kind ``callback``), follows the contact through a merge, and is exported and erased with the
-person's data. Feeding due callbacks to a dialer that rings the agent first, as the queue's
-callback does, is the next step and needs no change here: the due list is what it would read.
+person's data.
+
+Calling back from the desk (:mod:`callfloor.server.sip.callback_dials`): the agent who dials an
+anyone-callback takes it (:meth:`CallbackBook.take`, its assignee set in one conditional UPDATE,
+so that a second agent gets 409 ``callback_taken``); the call is an outbound interaction of the
+log, whose record in the customer file is linked to the callback's contact. Answered, the
+callback is ``done``; not answered (busy, no answer, refused, given up), it stays pending with
+the attempt counted and its outcome kept (:meth:`CallbackBook.attempted`), since a center calls
+again rather than forgetting the customer. An agent may postpone a pending callback to a new
+time (:meth:`CallbackBook.postpone`).
 
 Times: a due time given without an offset is the tenant's wall clock (the agent reads the
 customer's "10:00" in the center's zone); it is stored in UTC. It must be in the future, and
@@ -41,6 +49,7 @@ from callfloor.crm.history import (
 )
 from callfloor.crm.merge import CONTACT_REFERENCES
 from callfloor.storage.callbacks import ScheduledCallback, ScheduledCallbackRepository
+from callfloor.storage.contacts import Contact
 from callfloor.storage.models import Tenant, User
 from callfloor.storage.scope import TenantScope
 
@@ -48,6 +57,7 @@ from callfloor.storage.scope import TenantScope
 LONGEST = timedelta(days=366)
 NOTE_LENGTH = 2_000
 PENDING, DONE, CANCELLED = "pending", "done", "cancelled"
+ANSWERED = "answered"  # the outcome of an attempt that reached the customer (the callback is done)
 
 CONTACT_REFERENCES.register(ScheduledCallback, ScheduledCallback.contact_id)
 
@@ -65,7 +75,20 @@ class CallbackClosedError(CallbackError):
     status = 409
 
 
+class CallbackTakenError(CallbackError):
+    """Another user's callback, or an anyone-callback another agent took first."""
+
+    error_id = "callback_taken"
+    status = 409
+
+
 refuse = CallbackError.of_field
+
+
+def _taken(row: ScheduledCallback) -> CallbackTakenError:
+    return CallbackTakenError(
+        f"callback {row.id} is someone else's to call back", f"le rappel {row.id} est à quelqu'un d'autre"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,13 +147,69 @@ class CallbackBook:
 
     def close(self, row: ScheduledCallback, status: str, *, now: datetime) -> ScheduledCallback:
         """Mark a pending callback ``done`` or ``cancelled`` (409 when it is not pending any more)."""
+        self._pending(row)
+        row.status, row.closed_at = status, now
+        self.session.flush()
+        return row
+
+    def postpone(self, row: ScheduledCallback, at: datetime, *, now: datetime) -> ScheduledCallback:
+        """Move a pending callback to a new time (checked as :meth:`due`; 409 when not pending)."""
+        self._pending(row)
+        row.due_at = self.due(at, now)
+        self.session.flush()
+        return row
+
+    def may_take(self, row: ScheduledCallback, user_id: int) -> None:
+        """Refuse (409) a callback closed or someone else's, as :meth:`take` would; nothing is written."""
+        self._pending(row)
+        if row.assignee_id not in (None, user_id):
+            raise _taken(row)
+
+    def take(self, row: ScheduledCallback, user_id: int) -> ScheduledCallback:
+        """The callback becomes the user's as they dial it: 409 when it is closed or someone else's."""
+        self._pending(row)
+        if not self.callbacks.claim(row.id, user_id):
+            self.session.refresh(row)
+            self._pending(row)
+            raise _taken(row)
+        self.session.refresh(row)
+        return row
+
+    def release(self, callback_id: int, user_id: int, previous: int | None) -> None:
+        """Undo :meth:`take` when the dial could not start: back to ``previous`` (None: anyone)."""
+        row = self.callbacks.get(callback_id)
+        if row is not None and row.assignee_id == user_id:
+            row.assignee_id = previous
+            self.session.flush()
+
+    def attempted(self, callback_id: int, outcome: str, *, now: datetime) -> ScheduledCallback | None:
+        """A try at calling back ended (or reached the customer): counted; ``answered`` makes it done.
+
+        None when the callback is gone (erased meanwhile); one closed meanwhile stays closed.
+        """
+        row = self.callbacks.get(callback_id)
+        if row is None:
+            return None
+        row.attempts, row.last_attempt_at, row.last_outcome = row.attempts + 1, now, outcome
+        if outcome == ANSWERED and row.status == PENDING:
+            row.status, row.closed_at = DONE, now
+        self.session.flush()
+        return row
+
+    def names(self, rows: Sequence[ScheduledCallback]) -> dict[int, str]:
+        """The display names of the callbacks' contacts, by contact id, in one query."""
+        ids = {r.contact_id for r in rows if r.contact_id is not None}
+        if not ids:
+            return {}
+        query = select(Contact).where(Contact.tenant_id == self.tenant_id, Contact.id.in_(ids))
+        return {c.id: c.display_name for c in self.session.scalars(query)}
+
+    @staticmethod
+    def _pending(row: ScheduledCallback) -> None:
         if row.status != PENDING:
             raise CallbackClosedError(
                 f"callback {row.id} is already {row.status}", f"le rappel {row.id} est déjà {row.status}"
             )
-        row.status, row.closed_at = status, now
-        self.session.flush()
-        return row
 
     def _number(self, raw: str) -> str:
         try:
@@ -147,7 +226,10 @@ class CallbackBook:
 
 
 #: The fields of a callback that its timeline item and the person's export show.
-FIELDS = ("number", "status", "note", "assignee_id", "interaction_id", "created_at", "closed_at")
+FIELDS = (
+    "number", "status", "note", "assignee_id", "interaction_id", "created_at", "closed_at", "attempts",
+    "last_attempt_at", "last_outcome",
+)  # fmt: skip
 
 
 class CallbackSource:

@@ -148,6 +148,25 @@ class ScreenPops:
         keys = number_keys(number, self.search.region) if number else []
         match = self.search.find_by_number(number) if keys and number else CallerMatch()
         contact = match.contacts[0] if len(match.contacts) == 1 else None
+        return self._pop(number, keys, match, contact, channel=channel, interaction=interaction)
+
+    def of_contact(
+        self, contact: Contact, number: str | None, *, channel: str = "call", interaction: str | None = None
+    ) -> ScreenPop:
+        """The screen pop of an interaction an agent linked to ``contact`` (an unknown caller's new file)."""
+        keys = number_keys(number, self.search.region) if number else []
+        return self._pop(number, keys, CallerMatch(), contact, channel=channel, interaction=interaction)
+
+    def _pop(
+        self,
+        number: str | None,
+        keys: list[str],
+        match: CallerMatch,
+        contact: Contact | None,
+        *,
+        channel: str,
+        interaction: str | None,
+    ) -> ScreenPop:
         account = self._account(match, contact)
         owner = self._owner(contact, account)
         normalized = keys[0] if keys else None

@@ -27,6 +27,7 @@ from callfloor.outbound.compliance import CampaignCompliance
 from callfloor.outbound.opposition import OBJECTIONS, record_objection
 from callfloor.storage.outbound import CallAttempt, Campaign
 from callfloor.storage.outbound import Lead as LeadRow
+from callfloor.storage.scope import TenantScope
 
 
 def moment(seconds: float) -> datetime:
@@ -56,6 +57,7 @@ class Pending:
     started: float
     rules: list[dict[str, Any]] = field(default_factory=list)
     agent: str | None = None
+    interaction: str | None = None  # the conversation's record, once put through to an agent
 
 
 class StoredLeads:
@@ -87,6 +89,7 @@ class StoredLeads:
         with self.sessions.begin() as session:
             if attempt is not None:
                 session.add(self._attempt(lead_id, outcome, attempt, now, disposition))
+                self._dispose(session, attempt, disposition)
             row = self._store(session, lead_id, outcome, disposition)
             if disposition in OBJECTIONS and row is not None:
                 name = self._campaign(session).name
@@ -102,10 +105,10 @@ class StoredLeads:
         """The lead's attempt starts: what its row will say."""
         self.pending[lead.id] = Pending(lead.number, caller_id, now, self._rules.pop(lead.id, []))
 
-    def connected(self, lead: Lead, agent: str) -> None:
-        """The lead's person is put through to ``agent``."""
+    def connected(self, lead: Lead, agent: str, interaction: str | None = None) -> None:
+        """The lead's person is put through to ``agent``; ``interaction``: the conversation's record."""
         if (attempt := self.pending.get(lead.id)) is not None:
-            attempt.agent = agent
+            attempt.agent, attempt.interaction = agent, interaction
 
     # -- compliance ------------------------------------------------------------------------------
 
@@ -143,8 +146,8 @@ class StoredLeads:
         return CallAttempt(
             tenant_id=self.tenant_id, campaign_id=self.campaign_id, lead_id=int(lead_id),
             started_at=moment(attempt.started), ended_at=moment(now), outcome=outcome.value,
-            disposition=disposition, agent=attempt.agent, number=attempt.number,
-            caller_id=attempt.caller_id or None, rules=attempt.rules,
+            disposition=disposition, agent=attempt.agent, interaction_id=attempt.interaction,
+            number=attempt.number, caller_id=attempt.caller_id or None, rules=attempt.rules,
         )  # fmt: skip
 
     def _store(
@@ -161,6 +164,14 @@ class StoredLeads:
             row.last_disposition = disposition
         row.updated_at = datetime.now(UTC)
         return row
+
+    def _dispose(self, session: Session, attempt: Pending, disposition: str | None) -> None:
+        """The disposition on the conversation's record too (written when the call ended)."""
+        if attempt.interaction is None or disposition is None:
+            return
+        row = TenantScope(session, self.tenant_id).interactions.by_interaction_id(attempt.interaction)
+        if row is not None:
+            row.disposition = disposition
 
     @staticmethod
     def _lead(row: LeadRow) -> Lead:

@@ -66,6 +66,7 @@ from callfloor.outbound import UnknownCampaignError
 from callfloor.outbound.campaigns import Campaigns
 from callfloor.outbound.compliance import CampaignCompliance
 from callfloor.prompts import prompt_path
+from callfloor.server.campaign_interactions import Conversation, Conversations
 from callfloor.server.campaign_setup import RunSetup, run_setup
 from callfloor.server.campaign_store import StoredLeads, moment
 from callfloor.server.floors import LiveFloor
@@ -97,6 +98,7 @@ class DeskView:
     lead: Lead | None  # shown in preview, being dialed for them, in conversation or wrap-up
     previewing: bool  # the lead waits for their dial or skip
     codes: tuple[str, ...]  # the dispositions they may give
+    interaction: str | None = None  # the conversation's interaction id, talking or in wrap-up
 
 
 class CampaignRun:
@@ -116,6 +118,7 @@ class CampaignRun:
         self._hours_timer: asyncio.TimerHandle | None = None
         self._abandon_timer: asyncio.TimerHandle | None = None
         self._drops = 0
+        self.conversations = Conversations(runs.sessions, tenant_id)  # notes, then records
 
     def begin(self) -> None:
         """Dialing paused now if the hours or the abandon rate say so."""
@@ -168,7 +171,9 @@ class CampaignRun:
         lead = record.lead
         if lead is None and record.call is not None and record.call in self.dialer.calls:
             lead = self.dialer.calls[record.call].lead
-        return DeskView(record.state.value, lead, agent in self.previews, codes)
+        talked = record.state in (AgentState.TALKING, AgentState.WRAP_UP)
+        interaction = self.conversations.of_agent(agent) if talked else None
+        return DeskView(record.state.value, lead, agent in self.previews, codes, interaction)
 
     def decide(self, agent: str, lead_id: str, *, dial: bool) -> None:
         """Preview mode: the agent dials the lead shown to them, or skips it for the next."""
@@ -216,6 +221,7 @@ class CampaignRun:
         record = self.dialer.calls.get(call)
         agent = record.agent if record is not None and record.state == "connected" else None
         self.handle(CallEnded(call))
+        self.conversations.ended(call, self.runs.clock(), self.runs.floor(self.tenant_id).region)
         if agent is None:
             return
         given = self._given.pop(agent, None)
@@ -247,7 +253,11 @@ class CampaignRun:
                 calls.dial(action.call, self.tenant_id, action.lead.number, caller_id=action.caller_id,
                            timeout_s=action.timeout_s, listener=self, amd=self.amd)  # fmt: skip
             elif isinstance(action, Connect):
-                self.leads.connected(action.lead, action.agent)
+                dialed = self.dialer.calls[action.call].dialed_at if action.call in self.dialer.calls else now
+                interaction = self.conversations.connected(
+                    action.call, action.lead, action.agent, dialed_at=dialed, now=now
+                )
+                self.leads.connected(action.lead, action.agent, interaction)
                 calls.connect(action.call, action.agent)
             elif isinstance(action, PlayDropMessage):
                 calls.play(action.call, self.runs.prompt(self.tenant_id, "drop_message"))
@@ -400,6 +410,14 @@ class CampaignRuns:
                 409, "not_running", f"Campagne arrêtée : {name}", f"Campaign not running: {name}"
             )
         return run
+
+    def conversation(self, tenant_id: int, interaction: str) -> Conversation | None:
+        """The tenant's live campaign conversation of that interaction id, on any of its runs."""
+        for (tenant, _), run in self.runs.items():
+            found = run.conversations.find(interaction) if tenant == tenant_id else None
+            if found is not None:
+                return found
+        return None
 
     def floor(self, tenant_id: int) -> LiveFloor:
         """The tenant's inbound floor."""

@@ -5,7 +5,9 @@ in the queue and calls them back at their turn; the campaigns' callbacks are lea
 list. Neither holds "call this contact back on Thursday at 10:00", which an agent agrees on
 during an inbound call: a row here does, until an agent has called (``done``) or it is called
 off (``cancelled``). It is for one user (``assignee_id``) or for anyone (null), and keeps the
-number to dial (E.164), the agent's note, and the interaction it was agreed on.
+number to dial (E.164), the agent's note, and the interaction it was agreed on. An agent who
+dials it from the desk and does not reach the customer leaves it pending: ``attempts`` counts
+those tries, with the time and outcome (``busy``, ``no_answer``…) of the last one.
 
 The index on (tenant, status, due time) is what the due list reads.
 """
@@ -13,7 +15,7 @@ The index on (tenant, status, due time) is what the due list reads.
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, or_
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, or_, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from callfloor.storage.models import Base, TenantOwned
@@ -48,6 +50,10 @@ class ScheduledCallback(TenantOwned, Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column()
+    # The desk's tries at calling back: how many, when the last one was, how it ended.
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_attempt_at: Mapped[datetime | None] = mapped_column()
+    last_outcome: Mapped[str | None] = mapped_column(String(16))
 
 
 class ScheduledCallbackRepository(TenantRepository[ScheduledCallback]):
@@ -77,3 +83,19 @@ class ScheduledCallbackRepository(TenantRepository[ScheduledCallback]):
             query = query.where(ScheduledCallback.due_at <= due_before)
         query = query.order_by(ScheduledCallback.due_at, ScheduledCallback.id).limit(limit)
         return self.session.scalars(query).all()
+
+    def claim(self, callback_id: int, user_id: int) -> bool:
+        """Make a pending callback ``user_id``'s, unless another user's already; False when not.
+
+        One conditional UPDATE, so that of two agents taking an anyone-callback at once only
+        one does (the second waits for the first's commit, then finds it taken).
+        """
+        model = ScheduledCallback
+        taken = self.session.execute(
+            update(model)
+            .where(model.tenant_id == self.tenant_id, model.id == callback_id, model.status == "pending")
+            .where(or_(model.assignee_id.is_(None), model.assignee_id == user_id))
+            .values(assignee_id=user_id)
+            .execution_options(synchronize_session="fetch")
+        )
+        return bool(getattr(taken, "rowcount", 0))

@@ -18,6 +18,7 @@ from callfloor.outbound.campaigns import Campaigns
 from callfloor.storage.scope import TenantScope
 from callfloor.web.access import Viewer, viewer
 from callfloor.web.desk_crm import CRM_TEXTS
+from callfloor.web.floor_reasons import FLOOR_REASON_LABELS
 from callfloor.web.nav import N_
 from callfloor.web.render import page
 
@@ -83,4 +84,5 @@ def desk(request: Request, who: DeskViewer) -> HTMLResponse:
     return page(
         request, "desk.html", user=who.user, session=who.session, extension=extension,
         campaigns=campaigns, queues=queues, dispositions=dispositions, texts=SCRIPT_TEXTS | CRM_TEXTS,
+        floor_reasons=FLOOR_REASON_LABELS,
     )  # fmt: skip

@@ -2,42 +2,33 @@
 
 The page is the frame; ``static/wallboard.js`` draws ``/api/floor/live`` and redraws on every
 ``floor`` event of ``/api/floor/stream`` (within a second of what happened). Figures past a
-threshold turn amber or red; :data:`THRESHOLDS` are the defaults a center starts from (the
-service level's target is the queue's own definition; the drop rate's red is the legal 3 %),
-over which a tenant's admin sets its own (``/admin/thresholds``, :func:`thresholds_of`).
+threshold turn amber or red; :data:`~callfloor.core.kpi.thresholds.THRESHOLDS` are the
+defaults a center starts from (the service level's target is the queue's own definition; the
+drop rate's red is the legal 3 %), over which a tenant's admin sets its own
+(``/admin/thresholds``, :func:`thresholds_of`).
 From the board a supervisor forces an agent's state and moves a waiting caller up or down, and
 listens to an agent's call, whispers to the agent or barges in (their own phone rings:
 ``/api/calls/{id}/monitor``, :mod:`callfloor.server.sip.monitoring`).
 ``?tv=1`` is the TV mode: no menu, large figures, for a screen on the wall.
 """
 
-from typing import Annotated, Final
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
+from callfloor.core.kpi.thresholds import EDGES, THRESHOLDS
 from callfloor.core.roles import Role
 from callfloor.storage.models import Tenant
 from callfloor.web.access import Viewer, viewer
 from callfloor.web.desk import SCRIPT_TEXTS as STATE_TEXTS
+from callfloor.web.floor_reasons import FLOOR_REASON_LABELS
 from callfloor.web.nav import N_
 from callfloor.web.portal import DEFINITIONS
 from callfloor.web.render import page
 
 router = APIRouter(include_in_schema=False)
 BoardViewer = Annotated[Viewer, Depends(viewer(frozenset({Role.SUPERVISOR, Role.ADMIN})))]
-
-#: (amber from, red from) per figure; "below" figures are bad when low.
-THRESHOLDS: dict[str, dict[str, float | bool]] = {
-    "waiting": {"amber": 3, "red": 6},
-    "longest_wait_s": {"amber": 60, "red": 120},
-    "service_level": {"amber": 0.8, "red": 0.6, "below": True},
-    "abandon_rate": {"amber": 0.05, "red": 0.10},
-    "drop_rate": {"amber": 0.02, "red": 0.03},
-    "late_tickets": {"amber": 1, "red": 5},
-}
-#: The edges a tenant may set; whether a figure is bad when low is the figure's, not the tenant's.
-EDGES: Final = ("amber", "red")
 
 
 def thresholds_of(tenant: Tenant | None) -> dict[str, dict[str, float | bool]]:
@@ -52,7 +43,8 @@ def thresholds_of(tenant: Tenant | None) -> dict[str, dict[str, float | bool]]:
 TEXTS = {
     **{key: STATE_TEXTS[key] for key in ("logged_out", "ready", "paused", "reserved", "busy", "wrap_up")},
     "force_ready": N_("Make ready"),
-    "force_pause": N_("Pause (meeting)"),
+    "force_pause": N_("Put on pause"),
+    "pause_reason_of": N_("Pause reason for {name}"),
     "up": N_("Move up"),
     "down": N_("Move down"),
     "priority": N_("priority"),
@@ -85,5 +77,5 @@ def wallboard(request: Request, who: BoardViewer, tv: bool = False) -> HTMLRespo
     return page(
         request, "wallboard.html", user=who.user, session=who.session, tv=tv,
         thresholds=thresholds_of(who.session.get(Tenant, who.tenant_id)),
-        texts=TEXTS,
+        texts=TEXTS, floor_reasons=FLOOR_REASON_LABELS,
     )  # fmt: skip

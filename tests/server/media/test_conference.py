@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from callfloor.core.media.dtmf import DtmfReceiver, digit_packets
 from callfloor.core.media.rtp import RtpPacket
 from callfloor.core.sip.offer_answer import PCMA, PCMU, Codec
 from callfloor.server.media import MediaStateError
@@ -371,5 +372,63 @@ def test_a_participant_heard_by_some_only_switches_live() -> None:
             with pytest.raises(MediaStateError):
                 conference.set_audience(supervisor.session, [])
             conference.stop()
+
+    asyncio.run(main())
+
+
+def pressed(packets: Sequence[RtpPacket], event_type: int = 101) -> list[tuple[str, int]]:
+    """The key presses (and their durations) that telephone-event packets carry."""
+    receiver = DtmfReceiver()
+    return [
+        (press.digit, press.duration)
+        for p in packets
+        if p.payload_type == event_type
+        for press in receiver.on_packet(p.timestamp, p.payload)
+    ]
+
+
+def test_a_pair_s_key_presses_go_through_the_mix_and_no_one_else_s() -> None:
+    async def main() -> None:
+        async with parties(PCMU, PCMA, PCMU) as (caller, agent, supervisor):
+            conference = Conference([caller.session, agent.session, supervisor.session])
+            conference.relay_digits(caller.session, agent.session)
+            conference.relay_digits(agent.session, caller.session)  # the same pair: once
+            with pytest.raises(MediaStateError):
+                conference.relay_digits(caller.session, caller.session)
+            conference.start()
+            await until(lambda: len(agent.phone.arrivals) >= 5)
+
+            def press(party: Party, digit: str, duration: int, timestamp: int) -> None:
+                events = [
+                    RtpPacket(101, 900 + i, timestamp, 0x77, e.payload, e.marker)
+                    for i, e in enumerate(digit_packets(digit, duration))
+                ]
+                party.phone.send_rtp(party.session.local_port, events)
+
+            press(caller, "5", 1600, 8000)
+            press(supervisor, "7", 800, 8000)  # not in the pair: relayed to nobody
+            await until(lambda: pressed(agent.phone.packets) == [("5", 1600)])
+            press(agent, "#", 800, 16000)
+            await until(lambda: pressed(caller.phone.packets) == [("#", 800)])
+            await asyncio.sleep(0.35)  # long enough for any press to be sent whole
+            assert pressed(supervisor.phone.packets) == []
+            assert pressed(agent.phone.packets) == [("5", 1600)]  # each press once, its end thrice
+            for party in (caller, agent):
+                packets = party.phone.packets
+                assert {p.ssrc for p in packets} == {packets[0].ssrc}  # in the stream of the mix
+                events = [p for p in packets if p.payload_type == 101]
+                assert events[0].marker and not any(p.marker for p in events[1:])  # one press: one start
+                assert len({p.timestamp for p in events}) == 1  # every packet of a press: its start
+
+            conference.remove(agent.session)  # the pair's relay goes with the agent
+            mark = len(agent.phone.arrivals)
+            press(caller, "1", 800, 24000)
+            await asyncio.sleep(0.35)
+            assert pressed(agent.phone.packets[mark:]) == []
+            conference.stop()
+            for party in (caller, agent, supervisor):
+                assert party.session._taps == []  # RtpSession has no public view of its taps
+            with pytest.raises(MediaStateError):
+                conference.relay_digits(caller.session, agent.session)  # the agent left
 
     asyncio.run(main())

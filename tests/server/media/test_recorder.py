@@ -196,3 +196,53 @@ def test_a_burst_does_not_pile_up_in_memory(tmp_path: Path) -> None:
             assert recorder.backlog[1] == 0
 
     asyncio.run(main())
+
+
+def test_a_barging_voice_joins_the_agent_s_side_and_pauses_with_the_call(tmp_path: Path) -> None:
+    voice = write_wav(tmp_path / "supervisor.wav", sine(0.3, 1750))
+
+    async def main() -> None:
+        ports = PortAllocator()
+        leg, phone = await RtpSession.open(HOST, ports), await RtpSession.open(HOST, ports)
+        leg.set_remote(negotiated(phone.local_port, PCMU))
+        phone.set_remote(negotiated(leg.local_port, PCMU))
+        supervisor = PromptPlayer(phone)
+        async with recorded_call() as call, closing(leg, phone):
+            recorder = Recorder(call.a, call.b, tmp_path / "call.wav", stereo=True)
+            spans: list[tuple[int, int]] = []
+
+            async def speak() -> None:  # the span of frames it took, in the file
+                start = recorder.frames
+                done = asyncio.Event()
+                supervisor.play([voice], on_done=done.set)
+                await asyncio.wait_for(done.wait(), 5)
+                await asyncio.sleep(0.06)
+                spans.append((start, recorder.frames))
+
+            await speak()  # not added yet: not recorded
+            recorder.add_voice(leg)
+            recorder.add_voice(leg)  # twice: once
+            recorder.add_voice(call.b)  # the agent's own leg: already recorded
+            assert recorder.voices == (leg,)
+            await speak()  # recorded, on the agent's side
+            recorder.pause()
+            await speak()  # paused: left out
+            recorder.resume()
+            await speak()  # recorded again
+            recorder.remove_voice(leg)
+            recorder.remove_voice(leg)  # twice: nothing more
+            await speak()  # removed: not recorded
+            recorder.close()
+            assert leg._taps == []  # RtpSession has no public view of its taps
+            _, pcm = read(tmp_path / "call.wav")
+            left, right = channel(pcm, 0), channel(pcm, 1)
+            assert left == bytes(len(left))  # never the caller's side
+
+            def loud(span: tuple[int, int]) -> bool:
+                return rms(right[span[0] * 320 : span[1] * 320]) > 1000
+
+            assert [loud(span) for span in spans] == [False, True, False, True, False]
+        supervisor.stop()
+        assert ports.lent == frozenset()
+
+    asyncio.run(main())

@@ -7,6 +7,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from callfloor.center.transfer import ImportReport
 from callfloor.server.sip.directory import Directory
 from callfloor.server.sip.endpoint import SipEndpoint
+from tests.backends import ON_SQLITE
+
+pytestmark = ON_SQLITE  # signalling and media: SQLite only, see tests.backends
 
 ATTACKER = ("udp", "192.0.2.66", 5060)  # TEST-NET-1: never sent to, only named
 REGISTER = (

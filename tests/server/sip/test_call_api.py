@@ -75,10 +75,32 @@ def test_agents_and_supervisors_command_live_calls(
         ({"number": "0899 12 34 56"}, "transfer_number"),  # premium rate
         ({"number": "3900"}, "transfer_number"),  # short
         ({"number": "0612345678", "queue": "accueil"}, "transfer_target"),
-        ({"number": "0612345678", "mode": "attended"}, "transfer_target"),  # numbers: blind only
     ]:
         refused = api.post(f"{url}/transfer", json=body, headers=logins["1001"])
         assert refused.status_code == 422 and refused.json()["error_id"] == error, (body, refused.text)
+    consulted = api.post(
+        f"{url}/transfer", json={"number": "0612345678", "mode": "attended"}, headers=logins["1001"]
+    )
+    assert consulted.status_code == 503 and consulted.json()["error_id"] == "no_trunk"  # no trunk here
+    assert floor.call().state == "talking"
+
+    # Attended to a queue: its agent ready now is consulted (1002 for sav, nobody for reclamations).
+    for body, status, error in [
+        ({"queue": "reclamations", "mode": "attended"}, 409, "no_agent_ready"),
+        ({"queue": "nowhere", "mode": "attended"}, 404, "not_found"),
+        ({"queue": "sav", "agent": "1002", "mode": "attended"}, 422, "transfer_target"),
+    ]:
+        refused = api.post(f"{url}/transfer", json=body, headers=logins["1001"])
+        assert refused.status_code == status and refused.json()["error_id"] == error, (body, refused.text)
+        assert set(refused.json()["message"]) == {"fr", "en"}
+    to_queue = api.post(f"{url}/transfer", json={"queue": "sav", "mode": "attended"}, headers=logins["1001"])
+    assert to_queue.status_code == 200, to_queue.text
+    assert (to_queue.json()["state"], to_queue.json()["consulted"]) == ("consulting", "1002")
+    assert api.get("/api/calls", headers=logins["1002"]).json()[0]["consulted"] == "1002"  # theirs too
+    floor.until(lambda c: c.consult is not None and c.consult.answered)
+    back = api.post(f"{url}/transfer/cancel", headers=logins["1001"])
+    assert back.status_code == 200 and back.json()["state"] == "talking", back.text
+    assert _agent_state(live_sip, "1002") == (AgentState.READY, None)
 
     moved = api.post(f"{url}/transfer", json={"agent": "1002"}, headers=logins["1001"])
     assert moved.status_code == 200, moved.text

@@ -16,12 +16,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from callfloor.core.acd.model import AgentState, InteractionState
 from callfloor.server.sip.calls import Call, CallControlError
 from callfloor.storage.interactions import Interaction
+from tests.backends import ON_SQLITE
 from tests.server.conftest import LiveSip
 from tests.server.sip.phones import Floor
 from tests.server.sip.test_calls import DATA, wait_for
 from tests.server.sip.test_outbound import _errors, _free_port
 from tests.server.sip.test_transfers import log_of
 from tests.server.sip.test_trunks import Config, listening
+
+pytestmark = ON_SQLITE  # signalling and media: SQLite only, see tests.backends
 
 CALLER_NUMBER = "0612345678"  # call_hung_up.xml's From
 CALLED_BACK = "+33612345678"  # as the trunk is asked to dial it (E.164, no prefix)

@@ -18,11 +18,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from callfloor.core.media.rtp import RtpPacket, build_rtp
 from callfloor.server.campaigns import CampaignRuns
 from callfloor.testing.ulaw_wav import read_ulaw_wav
+from tests.backends import ON_SQLITE
 from tests.server.sip.campaign_floor import attempts, campaign, leads, start
 from tests.server.sip.phones import Floor
 from tests.server.sip.test_callbacks import _customer
 from tests.server.sip.test_calls import DATA, wait_for
 from tests.server.sip.test_outbound import _errors
+
+pytestmark = ON_SQLITE  # signalling and media: SQLite only, see tests.backends
 
 # The detector's verdicts on them: a machine 2.4 s into the greeting; a person 1.7 s into "Oui, allô ?"
 MACHINE = DATA / "amd" / "machine_fr_00_bonjour-vous-etes-bien-s_white.wav"

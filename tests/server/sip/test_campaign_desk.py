@@ -11,8 +11,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from callfloor.crm.contacts import CustomerFile
 from callfloor.outbound.consents import ConsentRow, PhoneConsents
 from callfloor.server.campaigns import CampaignRuns
+from callfloor.storage.interactions import Interaction
 from callfloor.storage.outbound import CallAttempt, Campaign, DncEntry, Lead, PhoneConsent
 from tests.server.conftest import LiveSip
 from tests.server.sip.campaign_floor import (
@@ -235,3 +237,49 @@ def test_a_restarted_server_resumes_the_campaigns_that_were_running(
     with sessions() as session:
         assert session.scalars(select(Campaign.running).where(Campaign.name == "relance")).one() is False
     assert live_sip.call(CampaignRuns(live_sip.endpoint, sessions).restore) == []
+
+
+def test_notes_and_the_contact_given_during_a_campaign_call_go_on_its_record_when_it_ends(
+    api: TestClient, logins: dict[str, dict[str, str]], wrap_up: None, floor: Floor,
+    sessions: sessionmaker[Session],
+) -> None:  # fmt: skip
+    campaign(sessions, ["+33612000001"], dispositions=CODES)
+    with sessions.begin() as session:  # the person is known under another number
+        marie = CustomerFile(session, 1).create_contact({"first_name": "Marie", "last_name": "Curie"}).id
+    people = customers(floor, 1)
+    floor.agent("1001")
+    begin(api, logins)
+    talking = on_desk(api, logins, "talking")
+    interaction = talking["interaction_id"]
+    assert isinstance(interaction, str)
+    note = f"/api/interactions/{interaction}/note"
+    kept = api.post(note, json={"note": "Intéressée par l'offre"}, headers=logins["agent"])
+    assert kept.status_code == 200, kept.text
+    assert kept.json() == {
+        "interaction_id": interaction,
+        "notes": "Intéressée par l'offre",
+        "recorded": False,
+    }
+    linked = api.post(
+        f"/api/interactions/{interaction}/contact", json={"contact_id": marie}, headers=logins["agent"]
+    )
+    assert linked.status_code == 200, linked.text
+    assert (linked.json()["recorded"], linked.json()["pop"]["contact"]["name"]) == (False, "Marie Curie")
+    assert people.wait(timeout=30) == 0, _errors(floor.tmp_path)
+    after = on_desk(api, logins, "wrap_up")
+    assert after["interaction_id"] == interaction  # the wrap-up's notes go to the record
+    written = api.post(note, json={"note": "Rappeler jeudi"}, headers=logins["supervisor"])
+    assert written.status_code == 200, written.text
+    assert written.json()["recorded"] is True
+    done = api.post(f"{URL}/disposition", json={"disposition": "sale"}, headers=logins["agent"])
+    assert done.status_code == 200, done.text
+    (attempt,) = attempts(sessions)
+    assert attempt.interaction_id == interaction
+    with sessions() as session:
+        row = session.scalars(select(Interaction).where(Interaction.interaction_id == interaction)).one()
+        assert (row.direction, row.outcome, row.outcome_reason, row.agent) == (
+            "outbound", "outbound_ended", "campaign", "1001"
+        )  # fmt: skip
+        assert (row.number, row.contact_id, row.disposition) == ("+33612000001", marie, "sale")
+        assert row.notes == "Intéressée par l'offre\n\nRappeler jeudi"
+        assert row.talk_s is not None and row.talk_s > 3

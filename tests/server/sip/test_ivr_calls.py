@@ -32,6 +32,7 @@ from callfloor.storage.models import InteractionEvent
 from callfloor.storage.scope import TenantScope
 from callfloor.storage.surveys import SurveyAnswer
 from callfloor.storage.tickets import Ticket, TicketAttachment
+from tests.backends import ON_SQLITE
 from tests.channels.smtp import Inbox, smtp_server
 from tests.server.conftest import LiveSip
 from tests.server.sip.keyed_caller import KeyedCaller
@@ -40,6 +41,8 @@ from tests.server.sip.test_callbacks import _customer
 from tests.server.sip.test_calls import wait_for
 from tests.server.sip.test_outbound import _errors
 from tests.tenants import bearer
+
+pytestmark = ON_SQLITE  # signalling and media: SQLite only, see tests.backends
 
 
 def demo_password(demo: ImportReport, email: str) -> str:

@@ -20,6 +20,7 @@ from callfloor.server.sip.ivr_transfers import IvrTransfers
 from callfloor.storage.models import InteractionEvent
 from callfloor.storage.passwords import Passwords
 from callfloor.yamlfile import parse_yaml
+from tests.backends import ON_SQLITE
 from tests.server.conftest import LiveSip
 from tests.server.sip.keyed_caller import KeyedCaller
 from tests.server.sip.phones import Floor
@@ -27,6 +28,8 @@ from tests.server.sip.test_callbacks import _customer, _record
 from tests.server.sip.test_calls import DATA, wait_for
 from tests.server.sip.test_outbound import _agent_state, _errors, _free_port
 from tests.server.sip.test_transfers import log_of
+
+pytestmark = ON_SQLITE  # signalling and media: SQLite only, see tests.backends
 
 DIALED = "3950"
 NUMBER = "+33612345678"  # the flow's target, as the trunk is asked to dial it

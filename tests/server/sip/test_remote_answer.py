@@ -16,11 +16,14 @@ from callfloor.server.sip.calls import Call, CallControlError, Leg
 from callfloor.server.sip.directory import Directory
 from callfloor.server.sip.endpoint import SipEndpoint
 from callfloor.server.sip.remote_answer import after_early, early_dialog, talk_notify
+from tests.backends import ON_SQLITE
 from tests.core.sip.messages import invite, response
 from tests.server.conftest import LiveSip
 from tests.server.sip.keyed_caller import KeyedCaller
 from tests.server.sip.phones import Floor
 from tests.server.sip.test_calls import PROMPTS, wait_for
+
+pytestmark = ON_SQLITE  # signalling and media: SQLite only, see tests.backends
 
 
 def _caller(floor: Floor) -> subprocess.Popen[bytes]:

@@ -5,9 +5,12 @@ import struct
 import time
 
 from callfloor.core.sip.message import Request, Response
+from tests.backends import ON_SQLITE
 from tests.server.conftest import LiveSip
 from tests.server.sip.raw import RawCaller, summary
 from tests.server.sip.test_calls import wait_for
+
+pytestmark = ON_SQLITE  # signalling and media: SQLite only, see tests.backends
 
 
 def test_our_200_is_retransmitted_until_the_ack(live_sip: LiveSip) -> None:

@@ -16,9 +16,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from callfloor.server.sip.calls import CallControlError
 from callfloor.storage.models import InteractionEvent
+from tests.backends import ON_SQLITE
 from tests.server.conftest import LiveSip
 from tests.server.sip.phones import Floor
 from tests.server.sip.test_calls import DATA, wait_for
+
+pytestmark = ON_SQLITE  # signalling and media: SQLite only, see tests.backends
 
 
 def log_of(sessions: sessionmaker[Session]) -> list[tuple[str, str | None, str | None]]:
@@ -196,3 +199,55 @@ def test_a_consultation_given_up_brings_the_caller_back(floor: Floor, live_sip: 
     assert isinstance(agents, dict) and agents["1002"] == "ready"
     caller.wait(timeout=30)
     assert caller.returncode == 0
+
+
+def test_attended_transfer_to_a_queue_consults_the_agent_it_would_ring(
+    floor: Floor, live_sip: LiveSip, sessions: sessionmaker[Session]
+) -> None:
+    floor.agent("1001")
+    floor.agent("1003")  # sav 9; no ventes skill
+    caller = floor.caller(16)
+    floor.until(lambda c: c.state == "talking" and c.agent == "1001")
+    with pytest.raises(CallControlError, match="No agent of queue ventes is ready: transfer blind") as none:
+        floor.command("consult_queue", "ventes")  # its one agent on the floor is 1001, on this call
+    assert (none.value.status, none.value.error_id) == (409, "no_agent_ready")
+    assert "transférez en aveugle" in none.value.fr
+    with pytest.raises(CallControlError, match="No such queue"):
+        floor.command("consult_queue", "nowhere")
+    call = floor.call()
+    assert call.state == "talking" and not call.held and call.consult is None  # nothing happened
+    floor.command("consult_queue", "sav")
+    call = floor.until(lambda c: c.state == "consulting" and c.consult is not None and c.consult.answered)
+    assert call.consulted == "1003" and call.held and call.player.playing
+    assert call.consult_bridge is not None and call.consult_bridge.running  # the two agents talk
+    agents = live_sip.call(
+        lambda: {a: (r.state.value, r.reason) for a, r in live_sip.endpoint.floor(1).floor.acd.agents.items()}
+    )
+    assert isinstance(agents, dict) and agents["1003"] == ("paused", "consult")
+    floor.command("complete_transfer")
+    call = floor.until(lambda c: c.state == "talking" and c.agent == "1003")
+    assert call.bridge is not None and call.bridge.running and not call.held and call.consult is None
+    assert call.queue == "accueil"  # an agent transfer: the call keeps its queue
+    time.sleep(1)
+    leg = call.agent_leg
+    assert leg is not None and leg.agent == "1003"
+    assert live_sip.call(lambda: call.caller.rtp.stats.received > 0 and leg.rtp.stats.received > 0)
+    agents = live_sip.call(
+        lambda: {a: r.state.value for a, r in live_sip.endpoint.floor(1).floor.acd.agents.items()}
+    )
+    assert isinstance(agents, dict) and agents["1001"] == "ready" and agents["1003"] == "busy"
+    caller.wait(timeout=30)
+    assert caller.returncode == 0
+    assert wait_for(lambda: live_sip.call(lambda: not live_sip.endpoint.calls.calls), 5)
+    live_sip.committed()
+    assert log_of(sessions) == [
+        ("enqueued", None, None),
+        ("offered", "1001", None),
+        ("answered", "1001", None),
+        ("held", "1001", None),
+        ("transferred", "1001", "agent"),
+        ("completed", "1001", "transfer"),
+        ("offered", "1003", None),
+        ("answered", "1003", "transfer"),
+        ("completed", "1003", None),
+    ]

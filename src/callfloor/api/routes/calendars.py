@@ -1,6 +1,7 @@
 """Sales reps' calendars of the caller's tenant, their busy times, and each rep's read-only feed.
 
-Admins and supervisors set calendars up (working hours, area, skills, busy times); agents read
+Admins and supervisors set calendars up (working hours, by default Monday to Friday 09:00-18:00
+in the calendar's zone; area, skills, busy times); agents read
 them, to book. A calendar's ``feed_url`` is shown to admins, supervisors and the rep: it needs
 no login, its token being the credential, so ``POST /feed-token`` replaces a leaked one. The
 feed itself (``/api/calendars/feed/{token}.ics``, ``METHOD:PUBLISH``) is what a rep subscribes
@@ -8,6 +9,7 @@ to in their phone's or Outlook's calendar; an unknown token is 404. Refusals ans
 ``error_id`` and both messages (422 naming the field, 409 for a rep's second calendar).
 """
 
+import copy
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
@@ -20,7 +22,7 @@ from callfloor.api.routes.contacts import CUSTOMER_FILE
 from callfloor.api.routes.products import now
 from callfloor.core.roles import OBSERVE
 from callfloor.crm.appointments import AppointmentBook
-from callfloor.crm.calendars import CalendarInput, Calendars
+from callfloor.crm.calendars import DEFAULT_HOURS, CalendarInput, Calendars
 from callfloor.storage.appointments import BusyTime, Calendar, calendar_by_feed_token
 
 router = APIRouter(prefix="/api/calendars", tags=["appointments"])
@@ -39,7 +41,10 @@ class CalendarIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     user_id: int = Field(description="The rep: a user of the tenant.")
-    hours: dict[str, Any] = Field(description='e.g. {"weekly": {"mon": ["09:00-12:00", "14:00-18:00"]}}')
+    hours: dict[str, Any] = Field(
+        default_factory=lambda: copy.deepcopy(dict(DEFAULT_HOURS)),
+        description='e.g. {"weekly": {"mon": ["09:00-12:00", "14:00-18:00"]}}; default: Mon-Fri 09:00-18:00',
+    )
     name: Annotated[str, Field(max_length=200)] = ""
     timezone: Annotated[str, Field(max_length=64)] | None = None
     postal_prefixes: Annotated[list[Annotated[str, Field(max_length=10)]], Field(max_length=200)] = []

@@ -3,10 +3,14 @@ barging in (intervention).
 
 ``POST /api/calls/{call_id}/monitor`` rings the supervisor's own phone, the one registered on
 their agent extension, and joins it to the call when it answers
-(:mod:`callfloor.server.sip.monitoring`); ``…/monitor/mode`` changes the mode live and
-``…/monitor/stop`` ends it. Supervisors and admins of the tenant only (agents: 403); a call of
-another tenant is 404; a call not in conversation, a supervisor with no extension or no phone
-registered is 409. Every start, change and stop is audit-logged: who listened to which call.
+(:mod:`callfloor.server.sip.monitoring`); ``…/monitor/mode`` changes the mode of one's own
+monitor live and ``…/monitor/stop`` ends a monitor: one's own by default, else the call's only
+one, or the one of the extension named in the body (``{"supervisor": "1900"}``). Several
+supervisors may monitor one call, each in their own mode; ``GET /api/calls/monitoring`` lists
+every monitor of each call (``monitors``), and in ``monitor`` the caller's own, else the first.
+Supervisors and admins of the tenant only (agents: 403); a call of another tenant is 404; a call
+not in conversation, a supervisor with no extension or no phone registered is 409. Every start,
+change and stop is audit-logged: who listened to which call.
 """
 
 from collections.abc import Callable
@@ -52,12 +56,23 @@ class MonitorOut(BaseModel):
     mine: bool = Field(description="Whether it is the calling user's own monitor.")
 
 
+class MonitorStopIn(BaseModel):
+    """Whose monitor to end; without it, one's own, else the call's only one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    supervisor: str | None = Field(default=None, description="The extension of the supervisor to hang up.")
+
+
 class MonitoredCallOut(BaseModel):
-    """A call in conversation, which may be monitored, and its monitor if it has one."""
+    """A call in conversation, which may be monitored, and its monitors if it has any."""
 
     call_id: str
     agent: str | None
-    monitor: MonitorOut | None
+    monitor: MonitorOut | None = Field(
+        description="The calling user's own monitor on the call, else its first one, else null."
+    )
+    monitors: list[MonitorOut] = Field(description="Every monitor of the call, in the order asked for.")
 
 
 def _view(monitor: Monitor, extension: str | None) -> MonitorOut:
@@ -85,12 +100,18 @@ def _no_extension() -> ApiError:
     )  # fmt: skip
 
 
-def _not_yours(monitor: Monitor) -> ApiError:
+def _not_yours(monitors: tuple[Monitor, ...]) -> ApiError:
+    extensions = ", ".join(monitor.supervisor for monitor in monitors)
     return ApiError(
         409, "not_your_monitor",
-        f"Cette écoute est celle du poste {monitor.supervisor}.",
-        f"This call is monitored by extension {monitor.supervisor}.",
+        f"Vous n'écoutez pas cet appel : il est écouté par le poste {extensions}.",
+        f"You are not monitoring this call: extension {extensions} is.",
     )  # fmt: skip
+
+
+def _own(monitors: Monitors, call: Call, extension: str | None) -> Monitor | None:
+    """The calling supervisor's own monitor on the call, if any."""
+    return next((m for m in monitors.of(call) if extension is not None and m.supervisor == extension), None)
 
 
 Work = Callable[[Monitors, Call, str | None], Monitor]
@@ -138,16 +159,15 @@ async def monitored_calls(request: Request, caller: Supervisor) -> list[Monitore
 
 
 def _talking(endpoint: SipEndpoint, tenant_id: int, extension: str | None) -> list[MonitoredCallOut]:
-    monitors = endpoint.calls.monitors.by_call
-    return [
-        MonitoredCallOut(
-            call_id=call.id,
-            agent=call.agent,
-            monitor=_view(monitors[call.id], extension) if call.id in monitors else None,
-        )
-        for call in endpoint.calls.calls.values()
-        if call.tenant_id == tenant_id and not call.over and call.state == "talking"
-    ]
+    monitors = endpoint.calls.monitors
+    listed = []
+    for call in endpoint.calls.calls.values():
+        if call.tenant_id != tenant_id or call.over or call.state != "talking":
+            continue
+        views = [_view(monitor, extension) for monitor in monitors.of(call)]
+        first = next((view for view in views if view.mine), views[0] if views else None)
+        listed.append(MonitoredCallOut(call_id=call.id, agent=call.agent, monitor=first, monitors=views))
+    return listed
 
 
 @router.post("/{call_id}/monitor")
@@ -171,10 +191,10 @@ async def change_monitoring_mode(
     """Listen, whisper or barge in from now on (the supervisor's own monitor)."""
 
     def change(monitors: Monitors, call: Call, extension: str | None) -> Monitor:
-        monitor = monitors.monitor(call)
-        if monitor.supervisor != extension:
-            raise _not_yours(monitor)
-        return monitors.set_mode(call, body.mode)
+        mine, current = _own(monitors, call, extension), monitors.of(call)
+        if mine is None and current:
+            raise _not_yours(current)
+        return monitors.set_mode(call, body.mode, mine.supervisor if mine is not None else None)
 
     monitor = await _on_call(request, caller, call_id, change)
     _audit(request, caller, "call.monitor_mode", monitor)
@@ -182,8 +202,17 @@ async def change_monitoring_mode(
 
 
 @router.post("/{call_id}/monitor/stop")
-async def stop_monitoring(request: Request, caller: Supervisor, call_id: str) -> MonitorOut:
-    """End the call's monitor (anyone's: a supervisor or an admin of the tenant may end it)."""
-    monitor = await _on_call(request, caller, call_id, lambda monitors, call, _: monitors.stop(call))
+async def stop_monitoring(
+    request: Request, caller: Supervisor, call_id: str, body: MonitorStopIn | None = None
+) -> MonitorOut:
+    """End a monitor of the call: the one of ``supervisor`` if named (a supervisor or an admin of the
+    tenant may end anyone's), else the caller's own, else the call's only one."""
+    named = body.supervisor if body is not None else None
+
+    def stop(monitors: Monitors, call: Call, extension: str | None) -> Monitor:
+        mine = _own(monitors, call, extension)
+        return monitors.stop(call, named or (mine.supervisor if mine is not None else None))
+
+    monitor = await _on_call(request, caller, call_id, stop)
     _audit(request, caller, "call.monitor_stop", monitor)
     return monitor

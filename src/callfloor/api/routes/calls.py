@@ -1,5 +1,5 @@
 """Live calls and the commands agents and supervisors give them: answer, hang up, hold,
-transfers (to a queue, an agent or a number), conference.
+transfers (to a queue, an agent or a number; blind or attended), conference.
 
 The calls live in the SIP server's event loop (:class:`callfloor.server.sip.calls.CallManager`),
 not in the database: these routes read and command them on that loop. Served by ``callfloor
@@ -51,6 +51,15 @@ class LiveCall(BaseModel):
     )  # fmt: skip
     agent: str | None
     consulted: str | None = Field(description="The agent consulted for an attended transfer.")
+    consulted_number: str | None = Field(
+        default=None, description="The outside number (E.164) consulted for an attended transfer."
+    )
+    consult_failure: Literal["busy", "refused", "no_answer", "hung_up"] | None = Field(
+        default=None,
+        description="Why the last consultation ended without the agent's say, the caller back with "
+        "them: busy, refused, no_answer (nobody took it within the ring time), hung_up (the "
+        "consulted party left).",
+    )
     caller: str | None = Field(description="The caller's number, as the network gave it.")
     since: datetime
     recording: Literal["off", "on", "paused", "objected"] = Field(
@@ -59,8 +68,8 @@ class LiveCall(BaseModel):
 
 
 class TransferRequest(BaseModel):
-    """Where to transfer: a queue, an agent's extension or an outside number (blind only);
-    ``attended`` consults the agent first."""
+    """Where to transfer: a queue, an agent's extension or an outside number; ``attended``
+    consults the agent or the number first, or for a queue the agent it would give a call to now."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -107,6 +116,8 @@ def _view(call: Call) -> LiveCall:
         state=call.state,  # type: ignore[arg-type]
         agent=call.agent,
         consulted=call.consulted,
+        consulted_number=call.consult_number,
+        consult_failure=call.consult_failure,  # type: ignore[arg-type]
         caller=number,
         since=datetime.fromtimestamp(call.started, UTC),
         recording=_recording(call),
@@ -231,27 +242,34 @@ async def resume(request: Request, caller: FloorCaller, call_id: str) -> LiveCal
 @router.post("/{call_id}/transfer")
 async def transfer(request: Request, caller: FloorCaller, call_id: str, body: TransferRequest) -> LiveCall:
     """Blind transfer to a queue, an agent or a number, or the first step of an attended transfer
-    (to an agent)."""
+    (to an agent or a number: the caller is held while the agent talks to them; to a queue: to
+    the agent the queue would give a call to now, 409 ``no_agent_ready`` when none of its agents
+    is ready). A number: 422 ``transfer_number`` when it is not one to call, 503 ``no_trunk``
+    without a trunk."""
     if body.number is not None:
-        if body.mode == "attended" or body.queue is not None or body.agent is not None:
+        if body.queue is not None or body.agent is not None:
             raise ApiError(
                 422,
                 "transfer_target",
-                "Un numéro se transfère en aveugle, seul.",
-                "A number is a blind transfer's only target.",
+                "Un numéro se transfère seul, sans file ni agent.",
+                "A number is a transfer's only target.",
             )
         number = body.number
+        if body.mode == "attended":
+            return await _command(request, caller, call_id, lambda m, c: m.consult_number(c, number))
         return await _command(request, caller, call_id, lambda m, c: m.transfer_to_number(c, number))
     if body.mode == "attended":
-        if body.agent is None or body.queue is not None:
+        if (body.agent is None) == (body.queue is None):
             raise ApiError(
                 422,
                 "transfer_target",
-                "Un transfert accompagné va à un agent.",
-                "An attended transfer goes to an agent.",
+                "Un transfert accompagné va à un agent, à une file ou à un numéro.",
+                "An attended transfer goes to an agent, a queue or a number.",
             )
-        agent = body.agent
-        return await _command(request, caller, call_id, lambda m, c: m.consult(c, agent))
+        agent, queue = body.agent, body.queue
+        if queue is not None:
+            return await _command(request, caller, call_id, lambda m, c: m.consult_queue(c, queue))
+        return await _command(request, caller, call_id, lambda m, c: m.consult(c, agent or ""))
     return await _command(
         request, caller, call_id, lambda m, c: m.transfer(c, queue=body.queue, agent=body.agent)
     )
@@ -259,19 +277,21 @@ async def transfer(request: Request, caller: FloorCaller, call_id: str, body: Tr
 
 @router.post("/{call_id}/transfer/complete")
 async def complete_transfer(request: Request, caller: FloorCaller, call_id: str) -> LiveCall:
-    """Hand the caller to the consulted agent; the first agent leaves the call."""
+    """Hand the caller to the consulted agent or number; the first agent leaves the call (a
+    number: as in a blind transfer to it, the agent hung up). 409 ``not_consulting`` until the
+    consulted party answered."""
     return await _command(request, caller, call_id, CallManager.complete_transfer)
 
 
 @router.post("/{call_id}/transfer/cancel")
 async def cancel_transfer(request: Request, caller: FloorCaller, call_id: str) -> LiveCall:
-    """Give up the attended transfer: the consulted agent is hung up, the caller comes back."""
+    """Give up the attended transfer: the consulted agent or number is hung up, the caller comes back."""
     return await _command(request, caller, call_id, CallManager.cancel_consult)
 
 
 @router.post("/{call_id}/conference")
 async def conference(request: Request, caller: FloorCaller, call_id: str) -> LiveCall:
-    """Join the caller, the agent and the consulted agent in a three-way conference."""
+    """Join the caller, the agent and the consulted agent or number in a three-way conference."""
     return await _command(request, caller, call_id, CallManager.conference)
 
 

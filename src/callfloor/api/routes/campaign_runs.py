@@ -62,6 +62,9 @@ class DeskState(BaseModel):
     previewing: bool  # the lead waits for a dial or a skip
     lead: LeadCard | None
     dispositions: list[str]
+    interaction_id: str | None = Field(
+        default=None, description="The conversation's interaction (talking or in wrap-up), for its notes."
+    )
 
 
 class PreviewChoice(BaseModel):
@@ -199,6 +202,7 @@ async def _desk_state(runs: CampaignRuns, caller: Caller, campaign: str, agent: 
     return DeskState(
         campaign=campaign, running=running, state=view.state, previewing=view.previewing,
         lead=_card(caller, view.lead.id if view.lead is not None else None), dispositions=list(view.codes),
+        interaction_id=view.interaction,
     )  # fmt: skip
 
 

@@ -3,9 +3,13 @@
 ``POST /api/interactions/{interaction_id}/note`` appends the note (see
 :mod:`callfloor.crm.interaction_notes`). While the call is live the note is kept with the
 interaction on the SIP server's floor and written with its record when it ends (``recorded``
-false); once it has ended, it is added to the record (``recorded`` true). Agents write on the
-calls they are on or took part in; supervisors and admins on any of their tenant's; another
-agent's call, or another tenant's, is 404. A blank or too long note is 422.
+false); once it has ended, it is added to the record (``recorded`` true). A live outbound
+campaign call's note is kept the same way with its conversation
+(:mod:`callfloor.server.campaign_interactions`), whose interaction id the campaign desk gives,
+and a scheduled callback's being dialed (:mod:`callfloor.server.sip.callback_dials`) with its
+interaction on the floor, once the customer is rung.
+Agents write on the calls they are on or took part in; supervisors and admins on any of
+their tenant's; another agent's call, or another tenant's, is 404. A blank or too long note is 422.
 """
 
 from typing import Annotated
@@ -19,6 +23,7 @@ from callfloor.api.routes.calls import FloorCaller
 from callfloor.api.sip_loop import on_sip_loop
 from callfloor.core.roles import Role
 from callfloor.crm.interaction_notes import NOTE_LENGTH, add_note, took_part
+from callfloor.server.campaigns import CampaignRuns
 from callfloor.server.sip.endpoint import SipEndpoint
 from callfloor.storage.models import Agent
 from callfloor.storage.scope import TenantScope
@@ -61,16 +66,37 @@ async def _on_live_call(
     if not isinstance(endpoint, SipEndpoint):
         return None
 
+    runs = getattr(request.app.state, "campaigns", None)
+
     def work() -> str | None:
         call = endpoint.calls.calls.get(interaction_id)
+        dial = endpoint.callback_dials.of_interaction(caller.tenant_id, interaction_id)
+        if dial is not None:  # a scheduled callback dialed from the desk: kept as an inbound call's
+            if agent is not None and agent.extension != dial.order.agent:
+                raise not_found()  # another agent's call
+            with refusals():
+                return endpoint.floor(caller.tenant_id).interactions.note(interaction_id, note)
         if call is None or call.tenant_id != caller.tenant_id:
-            return None
+            return _on_campaign_call(runs, caller.tenant_id, agent, interaction_id, note)
         if agent is not None and agent.extension not in (call.agent, call.consulted):
             raise not_found()  # another agent's call
         with refusals():
             return endpoint.floor(caller.tenant_id).interactions.note(interaction_id, note)
 
     return await on_sip_loop(endpoint.calls.loop, work)
+
+
+def _on_campaign_call(
+    runs: object, tenant_id: int, agent: Agent | None, interaction_id: str, note: str
+) -> str | None:
+    """The notes so far when the interaction is a live campaign conversation (on the SIP loop)."""
+    conversation = runs.conversation(tenant_id, interaction_id) if isinstance(runs, CampaignRuns) else None
+    if conversation is None:
+        return None
+    if agent is not None and agent.extension != conversation.agent:
+        raise not_found()  # another agent's call
+    with refusals():
+        return conversation.note(note)
 
 
 @router.post("/api/interactions/{interaction_id}/note")

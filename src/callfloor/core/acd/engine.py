@@ -41,7 +41,7 @@ from callfloor.core.actions import (
     Notify,
     Ring,
 )
-from callfloor.core.config import Strategy
+from callfloor.core.config import Channel, Strategy
 from callfloor.core.events import (
     AgentAnswered,
     AgentHungUp,
@@ -205,6 +205,20 @@ class Acd:
         """Mean handle time of the queue's last interactions (a default until there are some)."""
         recent = self._handle_times[queue]
         return fmean(recent) if recent else self.default_aht_s
+
+    def agents_for(self, queue: str, channel: Channel) -> list[str]:
+        """The agents a new interaction of ``queue`` on ``channel`` could be offered to now, the
+        one it would go to first (the queue's strategy): ready, joined to the queue and qualified
+        for its skills (its first step's). A query: nothing changes, no entry is logged."""
+        if queue not in self.queues:
+            raise UnknownObjectError(f"queue {queue}")
+        return [a.id for a in self.router.peek_agents(self.router.group(queue, 0, channel))]
+
+    def agent_for(self, queue: str, channel: Channel) -> str | None:
+        """The agent a new interaction of ``queue`` on ``channel`` would be offered to now, or None
+        (nobody of the queue is ready); as :meth:`agents_for`, a query."""
+        agents = self.agents_for(queue, channel)
+        return agents[0] if agents else None
 
     def memberships(self, agent: str) -> dict[str, bool]:
         """Every queue the agent is qualified for (at any escalation step), by name: True when

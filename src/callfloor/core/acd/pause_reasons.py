@@ -29,10 +29,23 @@ PAUSE_REASONS: Final[tuple[PauseReason, ...]] = (
     PauseReason("coaching", "Coaching", "Coaching"),
 )
 
-#: The reasons the floor pauses agents with on its own: logged in paused (``login``), an offer
-#: missed (``no_answer``) or too many in a row (``missed_offers``), working a campaign
-#: (``campaign``, :mod:`callfloor.server.campaigns`), consulted before a transfer (``consult``),
-#: a supervisor listening to a call (``monitoring``, :mod:`callfloor.server.sip.monitoring`).
-FLOOR_REASONS: Final[frozenset[str]] = frozenset(
-    {"login", "no_answer", "missed_offers", "campaign", "consult", "monitoring"}
+#: The reasons the floor pauses agents with on its own, labelled for the desk and the wallboard:
+#: logged in paused (``login``), an offer missed (``no_answer``) or too many in a row
+#: (``missed_offers``), working a campaign (``campaign``, :mod:`callfloor.server.campaigns`),
+#: consulted before a transfer (``consult``), a supervisor listening to a call (``monitoring``,
+#: :mod:`callfloor.server.sip.monitoring`), calling a scheduled callback back from the desk
+#: (``callback``, :mod:`callfloor.server.sip.callback_dials`), on a call of one's own out
+#: (``outbound``, :mod:`callfloor.server.sip.outbound`), rung straight from the IVR (``direct``,
+#: :mod:`callfloor.server.sip.ivr_transfers`).
+FLOOR_PAUSE_REASONS: Final[tuple[PauseReason, ...]] = (
+    PauseReason("login", "Connecté, pas encore prêt", "Logged in, not ready yet"),
+    PauseReason("no_answer", "Appel non répondu", "Call not answered"),
+    PauseReason("missed_offers", "Appels manqués", "Missed calls"),
+    PauseReason("campaign", "En campagne", "On a campaign"),
+    PauseReason("consult", "Consulté pour un transfert", "Consulted for a transfer"),
+    PauseReason("monitoring", "Écoute d'un appel", "Monitoring a call"),
+    PauseReason("callback", "Rappel programmé", "Scheduled callback"),
+    PauseReason("outbound", "Appel sortant", "Outbound call"),
+    PauseReason("direct", "Appel direct", "Direct call"),
 )
+FLOOR_REASONS: Final[frozenset[str]] = frozenset(reason.code for reason in FLOOR_PAUSE_REASONS)

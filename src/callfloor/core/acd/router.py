@@ -127,6 +127,18 @@ class Router:
                 return agent
         return None
 
+    def peek_agents(self, group: Group) -> list[AgentRecord]:
+        """Every available agent of the group, best first, as :meth:`pop_agent` would take them;
+        a lookup: the heap and the records are left as they are (stale entries are skipped, not
+        dropped)."""
+        channel = group.channel
+        valid = sorted(e for e in group.agents if e[-2].version == e[-1] and e[-2].available(channel))
+        found: list[AgentRecord] = []
+        for entry in valid:
+            if entry[-2] not in found:
+                found.append(entry[-2])
+        return found
+
     def pop_all_agents(self, group: Group) -> list[AgentRecord]:
         """Every available agent of the group, best first (for ``ring_all``)."""
         found: list[AgentRecord] = []

@@ -27,18 +27,35 @@ everyone with :func:`mix_others`, then adds each restricted frame to its listene
 more mix per listener, not a sum afresh per participant. Adding in that order is one more order
 of saturating sums, with the caveat above.
 
-*Digits* (RFC 4733) are not relayed in a conference: whose key press would it be, and to which
-of the others? The owner's ``on_digit`` still hears them. A leg that hangs up (its session
-closed) leaves the conference at the next tick.
+*Digits* (RFC 4733) are not relayed in a conference by default: whose key press would it be, and
+to which of the others? The owner's ``on_digit`` still hears them. The owner may name a pair
+whose digits go through as over a bridge (:meth:`Conference.relay_digits`): a supervisor's
+monitor keeps the caller's key presses reaching the agent's phone and back. They cannot be passed
+on as they came, as a bridge does: each phone's stream is our mix, and a packet relayed from
+another source between two frames of it would re-anchor the stream twice a digit, and be held
+back anyway while the mix has the floor. So each press is read off its packets
+(:class:`~callfloor.core.media.dtmf.DtmfReceiver`) and pressed again, with its duration, by the
+target leg's own generator (:meth:`RtpSession.send_dtmf`), in the stream the phone already
+follows: it arrives one press-length late (about 100 ms), whole. A leg that negotiated no
+telephone-event gets none, as over a bridge (SIP INFO is the call driver's business).
+
+A leg that hangs up (its session closed) leaves the conference at the next tick.
 """
 
+import logging
 from collections.abc import Iterable, Sequence, Set
 
+from callfloor.core.media import DtmfParseError
+from callfloor.core.media.dtmf import DtmfReceiver
 from callfloor.core.media.mixing import mix
+from callfloor.core.media.rtp import RtpPacket
 from callfloor.server.media import MediaStateError
 from callfloor.server.media.player import FrameClock
 from callfloor.server.media.session import RtpSession
 from callfloor.server.media.tracks import ENCODERS, FRAME_OCTETS, Track
+
+log = logging.getLogger(__name__)
+MIN_DIGIT = 320  # timestamp units at 8 kHz: 40 ms, the shortest key press a receiver must take (ITU-T Q.24)
 
 
 def mix_others(frames: Sequence[bytes]) -> list[bytes]:
@@ -93,6 +110,30 @@ def _add(first: bytes, second: bytes) -> bytes:
     return mix(first, second)
 
 
+class DigitRelay:
+    """One direction of a conference's digit relay: each key press on ``source`` pressed again on
+    ``target``."""
+
+    def __init__(self, source: RtpSession, target: RtpSession) -> None:
+        self.source, self.target = source, target
+        self._presses = DtmfReceiver()
+
+    def audio(self, payload: bytes, packet: RtpPacket) -> None:
+        """Audio is the mix's business."""
+
+    def event(self, packet: RtpPacket) -> None:
+        """A telephone-event packet: once its press is over, the same key, as long, on the target."""
+        try:
+            pressed = self._presses.on_packet(packet.timestamp, packet.payload)
+        except DtmfParseError:
+            return  # the session counted it malformed already
+        for press in pressed:
+            try:
+                self.target.send_dtmf(press.digit, max(press.duration, MIN_DIGIT))
+            except MediaStateError:  # no telephone-event on that leg: nothing, as over a bridge
+                log.debug("digit %s not relayed: no telephone-event on the other leg", press.digit)
+
+
 class Conference:
     """Mixes ``sessions`` (2 to 8 legs) from :meth:`start`: each hears the others it may (all, by default).
 
@@ -113,6 +154,7 @@ class Conference:
             raise MediaStateError(f"a conference needs two legs at least, not {len(self._tracks)}")
         self._clock = clock or FrameClock.shared()
         self._running = False
+        self._digits: list[DigitRelay] = []  # the pairs whose key presses go through
 
     @property
     def participants(self) -> tuple[RtpSession, ...]:
@@ -131,6 +173,8 @@ class Conference:
         self._running = True
         for track in self._tracks.values():
             self._listen(track)
+        for relay in self._digits:
+            relay.source.add_tap(relay)
         self._clock.add(self)
 
     def stop(self) -> None:
@@ -141,6 +185,8 @@ class Conference:
         self._clock.discard(self)
         for track in self._tracks.values():
             self._leave(track)
+        for relay in self._digits:
+            relay.source.remove_tap(relay)
 
     def add(self, session: RtpSession) -> None:
         """Bring ``session`` in, hearing the others at once if running; ``MediaStateError`` past 8."""
@@ -157,6 +203,27 @@ class Conference:
         self._audiences.pop(session, None)
         if track is not None and self._running:
             self._leave(track)
+        for relay in [relay for relay in self._digits if session in (relay.source, relay.target)]:
+            self._digits.remove(relay)
+            relay.source.remove_tap(relay)
+
+    def relay_digits(self, a: RtpSession, b: RtpSession) -> None:
+        """From now on, key presses (RFC 4733) on ``a`` reach ``b`` and back, as over a bridge.
+
+        ``MediaStateError`` for a leg not in the conference, or ``a`` and ``b`` the same leg;
+        asking twice for a pair does nothing. The pair's relay ends when either leaves.
+        """
+        for session in (a, b):
+            if session not in self._tracks:
+                raise MediaStateError(f"the leg on port {session.local_port} is not in the conference")
+        if a is b:
+            raise MediaStateError("digits are relayed between two legs, not a leg and itself")
+        if any({relay.source, relay.target} == {a, b} for relay in self._digits):
+            return
+        for relay in (DigitRelay(a, b), DigitRelay(b, a)):
+            self._digits.append(relay)
+            if self._running:
+                relay.source.add_tap(relay)
 
     def set_audience(self, session: RtpSession, listeners: Iterable[RtpSession] | None) -> None:
         """From the next tick, ``session`` is heard by ``listeners`` only (None: by everyone again).

@@ -41,7 +41,8 @@ class Track:
             del self.pcm[: len(self.pcm) - self.limit]
 
     def event(self, packet: RtpPacket) -> None:
-        """Digits are left out: a recording must not keep a card number, a conference does not relay them."""
+        """Digits are left out of the audio: a recording must not keep a card number; a conference
+        relays them between two legs by a tap of its own (``Conference.relay_digits``)."""
 
     def take(self) -> bytes:
         """The next 20 ms of this leg, or silence when a whole frame has not arrived."""

@@ -19,12 +19,15 @@ the agent's phone and the floor routes the caller again), and the attended trans
 caller is held while we call the consulted agent and bridge the two agents; then the transfer
 completes (the first agent leaves, the caller is bridged to the second), or is cancelled, or
 becomes a three-way conference. The consulted agent is paused on the floor (reason
-``consult``) while they are on that consultation, so that no call is offered to them.
+``consult``) while they are on that consultation, so that no call is offered to them; an
+attended transfer to a queue consults the agent the floor would give that queue's next call. An
+outside number may be consulted the same way (:mod:`.number_transfers`, through the trunk).
 A supervisor may listen to a connected call, whisper to its agent or barge in
 (:mod:`.monitoring`); that ends with the conversation (hold, consultation, transfer, hang-up).
 The desk drives the phone: its "answer" has the ringing phone pick up (:mod:`.remote_answer`,
 which also asks the phones of agents set so to answer at once), its "hang up" ends the call as
-the agent's BYE would, and a blind transfer may go to an outside number (:mod:`.number_transfers`).
+the agent's BYE would, and a transfer, blind or attended, may go to an outside number
+(:mod:`.number_transfers`).
 
 Recording. When the number's queue records its calls, the caller hears the recording notice
 after the welcome and may object by pressing 9 (RGPD art. 21, as the CNIL asks): then nothing
@@ -154,7 +157,9 @@ class Call:
     digits: list[str] = field(default_factory=list)
     call_ids: list[str] = field(default_factory=list)  # the SIP Call-IDs of its legs
     held: bool = False
-    consult: Leg | None = None  # the consulted agent's leg, during an attended transfer
+    consult: Leg | None = None  # the consulted agent's (or number's, once it answered) leg
+    consult_number: str | None = None  # the outside number consulted (E.164), during the consultation
+    consult_failure: str | None = None  # why the last consultation ended by itself (see LiveCall)
     consult_bridge: MediaBridge | None = None  # the two agents, the caller held
     conference: Conference | None = None  # caller and both agents
     started: float = field(default_factory=time.time)
@@ -328,10 +333,13 @@ def target(binding: BindingLike) -> Hashable:
     return peer
 
 
-def _no_answered_consult() -> CallControlError:
-    return CallControlError(
-        409, "not_consulting", "Aucun agent consulté n'a répondu.", "No consulted agent has answered."
-    )
+def _no_answered_consult(call: Call) -> CallControlError:
+    """409 ``not_consulting``: no consulted agent (or number) has answered."""
+    if call.consult_number is not None:
+        fr, en = "Le numéro consulté n'a pas répondu.", "The number consulted has not answered."
+    else:
+        fr, en = "Aucun agent consulté n'a répondu.", "No consulted agent has answered."
+    return CallControlError(409, "not_consulting", fr, en)
 
 
 def dialed_number(request: Request) -> str:
@@ -762,8 +770,7 @@ class CallManager:
     def _hung_up(self, call: Call, side: str, *, bye: bool = False) -> None:
         floor = self.endpoint.floor(call.tenant_id)
         if side == "consult":  # the consulted agent left: back to the first agent and the caller
-            self._drop_consult(call)
-            self._rejoin(call)
+            self.consult_failed(call, "hung_up")
             return
         if side == "agent" and call.consult is not None and call.consult.answered:
             # The first agent hung up while consulting: the way phones complete a transfer.
@@ -972,8 +979,7 @@ class CallManager:
             call.agent_leg, call.agent = None, None
             self.endpoint.floor(call.tenant_id).handle(OfferDeclined(call.id, agent))
         else:  # the consulted agent did not take it: back to the caller
-            self._drop_consult(call)
-            self._rejoin(call)
+            self.consult_failed(call, "refused")
 
     def agent_timeout(self, key: Key) -> None:
         """Our INVITE to an agent (or a supervisor, :mod:`.monitoring`) got no final answer."""
@@ -1087,16 +1093,57 @@ class CallManager:
         leg = self._talking(call)
         self._not_consulting(call)
         numbers = self._numbers()
-        floor = self.endpoint.floor(call.tenant_id)
-        e164, trunk = numbers.target(call.tenant_id, number, floor.region)
-        floor.record(
+        e164, trunk = numbers.target(call.tenant_id, number, self.endpoint.floor(call.tenant_id).region)
+        self._handed_to_number(call, leg, e164)
+        numbers.dial(call, e164, trunk)
+
+    def _handed_to_number(self, call: Call, leg: Leg, e164: str) -> None:
+        """The agent's part ends as a transfer to ``e164``: logged ``transferred`` (reason ``number``)
+        and hung up (wrap-up, ``completed``), their phone hung up; the floor lets the call go."""
+        self.endpoint.floor(call.tenant_id).record(
             LogEntry(time.time(), InteractionEventType.TRANSFERRED, call.id, call.queue, call.agent,
                      channel=Channel.CALL, reason="number")
         )  # fmt: skip
         self._apply(call, AgentHungUp(call.id))  # the agent's part ends: wrap-up, completed
+        self._stop_consult_media(call)
         self._detach(call, leg)
+        call.consult = call.consult_number = None
         call.enqueued, call.transferred_to = False, e164  # the floor let it go: nothing more to tell it
-        numbers.dial(call, e164, trunk)
+
+    def consult_number(self, call: Call, number: str) -> None:
+        """Attended transfer to an outside number, first step: hold the caller and call the number
+        for the agent (:mod:`.number_transfers`).
+
+        :class:`CallControlError` as :meth:`transfer_to_number`.
+        """
+        self._talking(call)
+        self._not_consulting(call)
+        numbers = self._numbers()
+        e164, trunk = numbers.target(call.tenant_id, number, self.endpoint.floor(call.tenant_id).region)
+        self._hold_for_consult(call)
+        call.consult = Leg(None, call.caller.rtp)  # until the number answers
+        call.consult_number, call.consult_failure = e164, None
+        numbers.consult(call, e164, trunk)
+
+    def consult_answered(self, call: Call, leg: Leg) -> None:
+        """The number consulted answered: the agent talks to it, the caller still held."""
+        if call.over or call.consult_number is None or call.agent_leg is None:
+            self._numbers().drop(call)  # nobody left to talk to it
+            return
+        call.consult = leg
+        call.consult_bridge = MediaBridge(call.agent_leg.rtp, leg.rtp)
+        call.consult_bridge.start()
+
+    def consult_failed(self, call: Call, why: str) -> None:
+        """The consulted party refused, did not answer or hung up: the agent has the caller back."""
+        if call.over or call.consult is None:
+            return
+        log.info(
+            "call %s: the consultation of %s ended: %s", call.id, call.consult_number or call.consulted, why
+        )
+        self._drop_consult(call)
+        call.consult_failure = why
+        self._rejoin(call)
 
     def _numbers(self) -> "NumberTransfers":
         """The agents' transfers to numbers, made on first use (they go through the endpoint's trunks)."""
@@ -1126,12 +1173,41 @@ class CallManager:
                 f"Agent {agent} is not available.",
             )
         self._apply(call, AgentPaused(agent, CONSULT))
+        self._hold_for_consult(call)
+        placeholder = Leg(None, call.caller.rtp, agent=agent)  # until the INVITE is out
+        call.consult, call.consult_failure = placeholder, None
+        spawn(self._consult(call, agent, placeholder))
+
+    def consult_queue(self, call: Call, queue: str) -> None:
+        """Attended transfer to a queue ("consult to queue"), first step: the agent the queue would
+        give a new call to now (the floor's choice, by its strategy, among its ready agents whose
+        phone is registered) is consulted as by :meth:`consult`; completed, it is an agent transfer.
+
+        :class:`CallControlError` 404 ``not_found`` for an unknown queue, 409 ``no_agent_ready``
+        when none of its agents is ready (a blind transfer lets the caller wait in the queue).
+        """
+        self._talking(call)
+        self._not_consulting(call)
+        acd = self.endpoint.floor(call.tenant_id).floor.acd
+        if queue not in acd.queues:
+            raise CallControlError(404, "not_found", "File introuvable.", "No such queue.")
+        for agent in acd.agents_for(queue, Channel.CALL):
+            if agent != call.agent and self.endpoint.bindings(call.tenant_id, agent):
+                self.consult(call, agent)
+                return
+        raise CallControlError(
+            409,
+            "no_agent_ready",
+            f"Aucun agent de la file {queue} n'est disponible : transférez en aveugle, l'appelant "
+            "attendra dans la file.",
+            f"No agent of queue {queue} is ready: transfer blind, the caller will wait in the queue.",
+        )
+
+    def _hold_for_consult(self, call: Call) -> None:
+        """The caller hears music on hold while the agent consults (it may be held already)."""
         if not call.held:
             self._apply(call, CallHeld(call.id))
             self._to_music(call)
-        placeholder = Leg(None, call.caller.rtp, agent=agent)  # until the INVITE is out
-        call.consult = placeholder
-        spawn(self._consult(call, agent, placeholder))
 
     async def _consult(self, call: Call, agent: str, placeholder: Leg) -> None:
         leg = await self._invite(call, agent, "consult")
@@ -1140,16 +1216,23 @@ class CallManager:
                 self._hang_up_leg(leg)
             return
         if leg is None:
-            call.consult = None
+            call.consult, call.consult_failure = None, "refused"
             self.endpoint.floor(call.tenant_id).handle(AgentReady(agent))
             self._rejoin(call)
             return
         call.consult = leg
 
     def complete_transfer(self, call: Call) -> None:
-        """Attended transfer, last step: the consulted agent takes the caller, the first one leaves."""
-        _, agent = self._answered_consult(call)
+        """Attended transfer, last step: the consulted agent (or number) takes the caller, the first
+        agent leaves (for a number, as in a blind transfer to it)."""
+        consult = self._answered_consult(call)
         leg = self._talking(call)
+        if call.consult_number is not None:
+            numbers, e164 = self._numbers(), call.consult_number
+            self._handed_to_number(call, leg, e164)
+            numbers.hand_over(call)
+            return
+        agent = consult.agent or ""
         self._apply(call, TransferredToAgent(call.id, agent))  # rings the consulted agent: _take_over
         self._stop_consult_media(call)
         self._detach(call, leg)
@@ -1165,7 +1248,8 @@ class CallManager:
         self.endpoint.floor(call.tenant_id).handle(AgentAnswered(call.id, consult.agent))
 
     def cancel_consult(self, call: Call) -> None:
-        """Attended transfer given up: the consulted agent is hung up, the caller back with the first."""
+        """Attended transfer given up: the consulted agent (or number) is hung up, the caller back
+        with the first agent."""
         if call.consult is None:
             raise CallControlError(
                 409,
@@ -1177,10 +1261,10 @@ class CallManager:
         self._rejoin(call)
 
     def conference(self, call: Call) -> None:
-        """Caller, first agent and consulted agent all together."""
+        """Caller, first agent and consulted agent (or number) all together."""
         if call.conference is not None:
-            raise _no_answered_consult()
-        consult, _ = self._answered_consult(call)
+            raise _no_answered_consult(call)
+        consult = self._answered_consult(call)
         leg = self._talking(call)
         self._stop_consult_media(call)
         if call.held:
@@ -1219,12 +1303,12 @@ class CallManager:
             )
 
     @staticmethod
-    def _answered_consult(call: Call) -> tuple[Leg, str]:
-        """The consulted agent's leg and extension, once they have answered."""
+    def _answered_consult(call: Call) -> Leg:
+        """The consulted agent's (or number's) leg, once they have answered."""
         consult = call.consult
-        if consult is None or not consult.answered or consult.agent is None:
-            raise _no_answered_consult()
-        return consult, consult.agent
+        if consult is None or not consult.answered or (consult.agent is None and call.consult_number is None):
+            raise _no_answered_consult(call)
+        return consult
 
     def _start_recording(self, call: Call) -> None:
         """The agent's part begins: record it if the queue records and the caller did not object."""
@@ -1320,7 +1404,10 @@ class CallManager:
             return
         call.consult = None
         self._stop_consult_media(call)
-        if consult.invite is not None:
+        if call.consult_number is not None:  # the number's leg is its transfer's (number_transfers)
+            call.consult_number = None
+            self._numbers().drop(call)
+        elif consult.invite is not None:
             self._hang_up_leg(consult)
         if consult.agent is not None:
             self.endpoint.floor(call.tenant_id).handle(AgentReady(consult.agent))

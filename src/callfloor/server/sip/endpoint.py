@@ -43,6 +43,7 @@ from callfloor.core.sip.responses import REASONS, make_response
 from callfloor.core.sip.uri import parse_uri
 from callfloor.server.floors import LiveFloor
 from callfloor.server.media.ports import PortAllocator
+from callfloor.server.sip.callback_dials import CallbackDials
 from callfloor.server.sip.callbacks import Callbacks
 from callfloor.server.sip.calls import CallManager, reliable
 from callfloor.server.sip.directory import Directory, QueueExtras, SipTenant
@@ -91,6 +92,7 @@ class SipEndpoint:
         self.calls.transfers = self.ivr_transfers = IvrTransfers(self, self.calls)
         self.calls.journeys.sessions = sessions
         self.calls.auto_answer = directory.auto_answer  # the agents' setting (a headset's auto-answer)
+        self.callback_dials = CallbackDials(self, self.calls, sessions)  # the desk's scheduled callbacks
         self.trunks = Trunks(self._send_new, lambda: self.local)
         self.load_trunks: Callable[[], Sequence[TrunkConfig]] | None = None  # from the database
         self.send: Sender = lambda _data, _peer: None
@@ -257,6 +259,7 @@ class SipEndpoint:
                 if not (
                     self.outbound.response(response, key)
                     or self.callbacks.response(response)
+                    or self.callback_dials.response(response)
                     or self.ivr_transfers.response(response)
                     or self.calls.agent_response(response, key)
                 ):
@@ -265,6 +268,7 @@ class SipEndpoint:
                 self.trunks.on_timeout(event.key, now)
                 or self.outbound.timeout(event.key)
                 or self.callbacks.timeout(event.key)
+                or self.callback_dials.timeout(event.key)
                 or self.ivr_transfers.timeout(event.key)
             ):
                 self.calls.agent_timeout(event.key)
@@ -310,6 +314,7 @@ class SipEndpoint:
             self.calls.in_dialog(request, key)
             or self.outbound.in_dialog(request, key)
             or self.callbacks.in_dialog(request, key)
+            or self.callback_dials.in_dialog(request, key)
             or self.ivr_transfers.in_dialog(request, key)
         )
 

@@ -27,11 +27,18 @@ extension; ``wait_s`` the IVR and the ringing, ``talk_s`` the conversation) ends
 in the customer file, once the conversation is over rather than when it begins. A caller who
 hangs up while it rings ends it ``caller_hung_up``. The agent's own time shows on the floor as
 their ``direct`` pause; the queues' KPIs do not count these calls.
+
+The machinery. :class:`Handovers` places the other leg, times its ringing, hangs up the legs
+that lose and bridges the one that answers; what an outcome means is a subclass's hook
+(:meth:`Handovers.joined`, :meth:`~Handovers.failed`, :meth:`~Handovers.left`,
+:meth:`~Handovers.finished`). Here the IVR's flow walks on; the agents' transfers to numbers
+(:mod:`.number_transfers`) give the same outcomes their own meaning.
 """
 
 import asyncio
 import functools
 import logging
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -73,11 +80,13 @@ class Handover:
     bridge: MediaBridge | None = None
     timer: asyncio.TimerHandle | None = None
     paused: bool = False  # the agent was paused ``direct`` for it
+    attended: bool = False  # an agent talks to the far end before the caller does (number_transfers)
     over: bool = False
 
 
-class IvrTransfers(LegsOwner):
-    """Every transfer out of the IVR of one :class:`CallManager`, by call."""
+class Handovers(LegsOwner):
+    """Calls handed over to a leg we place, by call: the ringing, its timer, the bridge; what the
+    outcomes mean is the hooks' (:meth:`joined`, :meth:`failed`, :meth:`left`, :meth:`finished`)."""
 
     def __init__(self, endpoint: TransferEndpoint, manager: CallManager) -> None:
         self.endpoint = endpoint
@@ -85,6 +94,135 @@ class IvrTransfers(LegsOwner):
         self.legs = PlacedLegs(endpoint, lambda: manager.media_host)
         self.handovers: dict[str, Handover] = {}  # by call (interaction) id
         self.ring_timeout_s = RING_TIMEOUT_S
+
+    def ended(self, call: Call) -> None:
+        """The call ends (either side hung up): the other leg is hung up too, then :meth:`finished`."""
+        handover = self.handovers.get(call.id)
+        if handover is None:
+            return
+        self._close(handover)
+        self.finished(handover)
+
+    # -- the outcomes, for subclasses ----------------------------------------------------------
+
+    def joined(self, handover: Handover) -> None:
+        """The far end answered (the other legs hung up, the ring timer stopped): here the caller
+        is bridged to it (:meth:`bridge_caller`)."""
+        self.bridge_caller(handover)
+
+    def failed(self, handover: Handover, why: str, status: int | None) -> None:
+        """Nobody answered (the handover is closed): ``status`` the refusal's, None for no answer."""
+
+    def left(self, handover: Handover) -> None:
+        """The far end hung up after answering: here the caller is hung up (the handover ends with it)."""
+        self.manager.hang_up_caller(handover.call)
+
+    def finished(self, handover: Handover) -> None:
+        """The call ended with the handover under way (see :meth:`ended`)."""
+
+    def bridge_caller(self, handover: Handover) -> None:
+        """The caller stops hearing music and talks to the far end."""
+        call, leg = handover.call, handover.talking
+        if leg is None:
+            return
+        call.player.stop()
+        handover.bridge = MediaBridge(call.caller.rtp, leg.rtp)
+        handover.bridge.start()
+
+    # -- placing the other leg -----------------------------------------------------------------
+
+    def _start(self, handover: Handover, placing: Coroutine[object, object, None]) -> None:
+        """Keep the handover, start its ring timer and place its legs (``placing``)."""
+        self.handovers[handover.call.id] = handover
+        loop = asyncio.get_running_loop()
+        handover.timer = loop.call_later(self.ring_timeout_s, self._rang_out, handover)
+        spawn(placing)
+
+    async def _dial(self, handover: Handover, trunk: TrunkConfig) -> None:
+        """INVITE the number through the tenant's trunk."""
+        host = self.manager.media_host
+        rtp = await RtpSession.open(host, self.manager.ports)
+        if handover.over:
+            rtp.close()
+            return
+        invite = trunk_invite(self.endpoint, trunk, f"{trunk.prefix}{handover.target}", rtp, host)
+        leg = Leg(trunk_peer(trunk), rtp, invite=invite)
+        handover.ringing.append(leg)
+        self.legs.place(leg, self._events(handover), trunk)
+        self._placed(handover)
+
+    def _placed(self, handover: Handover) -> None:
+        """Every leg is out: with none ringing (all refused already, or no phone), the transfer failed."""
+        handover.placing = False
+        if not handover.over and handover.talking is None and not handover.ringing:
+            self._fail(handover, "nothing could be rung", None)
+
+    def _events(self, handover: Handover) -> LegEvents:
+        return LegEvents(
+            functools.partial(self._answered, handover),
+            functools.partial(self._refused, handover),
+            functools.partial(self._hung_up, handover),
+        )
+
+    # -- what the other leg does ---------------------------------------------------------------
+
+    def _answered(self, handover: Handover, leg: Leg) -> None:
+        """The first answer takes the call: the others are CANCELled, then :meth:`joined`."""
+        if handover.over or handover.talking is not None:
+            self.legs.hang_up(leg)
+            return
+        others, handover.ringing, handover.talking = handover.ringing, [], leg
+        for other in others:
+            if other is not leg:
+                self.legs.hang_up(other)
+        if handover.timer is not None:
+            handover.timer.cancel()
+        self.joined(handover)
+
+    def _refused(self, handover: Handover, leg: Leg, status: int) -> None:
+        """A leg refused or timed out: the transfer fails once no other leg may still answer."""
+        handover.ringing = [other for other in handover.ringing if other is not leg]
+        if handover.over or handover.talking is not None or handover.ringing or handover.placing:
+            return
+        self._fail(handover, f"refused ({status})", status)
+
+    def _hung_up(self, handover: Handover, leg: Leg) -> None:
+        """The far end hung up: :meth:`left`."""
+        if handover.talking is leg and not handover.over:
+            self.left(handover)
+
+    def _rang_out(self, handover: Handover) -> None:
+        if not handover.over and handover.talking is None:
+            self._fail(handover, f"no answer within {self.ring_timeout_s:g} s", None)
+
+    # -- endings -------------------------------------------------------------------------------
+
+    def _fail(self, handover: Handover, why: str, status: int | None) -> None:
+        """The transfer did not happen: its legs are hung up, then :meth:`failed`."""
+        call = handover.call
+        log.info("call %s: the transfer to %s %s failed: %s", call.id, handover.kind, handover.target, why)
+        self._close(handover)
+        self.failed(handover, why, status)
+
+    def _close(self, handover: Handover) -> bool:
+        """Hang up the other legs, stop the bridge and the ring timer; False when it was closed already."""
+        if handover.over:
+            return False
+        handover.over = True
+        if self.handovers.get(handover.call.id) is handover:
+            del self.handovers[handover.call.id]
+        if handover.timer is not None:
+            handover.timer.cancel()
+        if handover.bridge is not None:
+            handover.bridge.stop()
+        for leg in (*handover.ringing, *([handover.talking] if handover.talking else [])):
+            self.legs.hang_up(leg)
+        handover.ringing = []
+        return True
+
+
+class IvrTransfers(Handovers):
+    """Every transfer out of the IVR of one :class:`CallManager`, by call: the flow goes on."""
 
     def start(self, call: Call, kind: TransferKind, to: str) -> None:
         """Hand ``call`` over to agent ``to`` or number ``to`` (E.164); if that fails, the flow goes on."""
@@ -95,24 +233,32 @@ class IvrTransfers(LegsOwner):
         else:
             refusal = None if trunk is not None else "the tenant has no trunk to call out"
         if refusal is not None:
-            self._fail(handover, refusal)
+            self._fail(handover, refusal, None)
             return
-        self.handovers[call.id] = handover
         call.player.play([self.manager.prompt(call, "music_on_hold")], loop=True)
-        loop = asyncio.get_running_loop()
-        handover.timer = loop.call_later(self.ring_timeout_s, self._rang_out, handover)
-        spawn(self._dial(handover, trunk) if trunk is not None else self._ring(handover))
+        self._start(handover, self._dial(handover, trunk) if trunk is not None else self._ring(handover))
         log.info("call %s: the flow transfers it to %s %s", call.id, kind.value, to)
 
-    def ended(self, call: Call) -> None:
-        """The call ends (either side hung up): the other leg too, and the IVR's entry ends its record."""
-        handover = self.handovers.get(call.id)
-        if handover is None:
-            return
-        self._close(handover)
-        self.manager.journeys.transferred(call, lambda ivr, now: ivr.transfer_ended(now))
+    # -- the outcomes: the IVR's record and its flow -------------------------------------------
 
-    # -- placing the other leg -----------------------------------------------------------------
+    def joined(self, handover: Handover) -> None:
+        """Caller and far end bridged; the IVR's record counts the conversation from now."""
+        super().joined(handover)
+        self.manager.journeys.transferred(handover.call, lambda ivr, now: ivr.transfer_answered(now))
+        log.info(
+            "call %s: %s %s answered the transfer", handover.call.id, handover.kind.value, handover.target
+        )
+
+    def failed(self, handover: Handover, why: str, status: int | None) -> None:
+        """The IVR walks on at the node's fallback, or says goodbye."""
+        handover.call.player.stop()
+        self.manager.journeys.transferred(handover.call, lambda ivr, now: ivr.transfer_failed(now))
+
+    def finished(self, handover: Handover) -> None:
+        """The IVR's entry ends the call's record."""
+        self.manager.journeys.transferred(handover.call, lambda ivr, now: ivr.transfer_ended(now))
+
+    # -- an agent's phones ---------------------------------------------------------------------
 
     def _reserve(self, handover: Handover) -> str | None:
         """Pause a ready, registered agent ``direct`` for the call; why not, if they are not."""
@@ -147,94 +293,12 @@ class IvrTransfers(LegsOwner):
             self.legs.place(leg, self._events(handover))
         self._placed(handover)
 
-    async def _dial(self, handover: Handover, trunk: TrunkConfig) -> None:
-        """INVITE the number through the tenant's trunk."""
-        host = self.manager.media_host
-        rtp = await RtpSession.open(host, self.manager.ports)
-        if handover.over:
-            rtp.close()
-            return
-        invite = trunk_invite(self.endpoint, trunk, f"{trunk.prefix}{handover.target}", rtp, host)
-        leg = Leg(trunk_peer(trunk), rtp, invite=invite)
-        handover.ringing.append(leg)
-        self.legs.place(leg, self._events(handover), trunk)
-        self._placed(handover)
-
-    def _placed(self, handover: Handover) -> None:
-        """Every leg is out: with none ringing (all refused already, or no phone), the transfer failed."""
-        handover.placing = False
-        if not handover.over and handover.talking is None and not handover.ringing:
-            self._fail(handover, "nothing could be rung")
-
-    def _events(self, handover: Handover) -> LegEvents:
-        return LegEvents(
-            functools.partial(self._answered, handover),
-            functools.partial(self._refused, handover),
-            functools.partial(self._hung_up, handover),
-        )
-
-    # -- what the other leg does ---------------------------------------------------------------
-
-    def _answered(self, handover: Handover, leg: Leg) -> None:
-        """The first answer takes the call: the others are CANCELled, caller and far end bridged."""
-        if handover.over or handover.talking is not None:
-            self.legs.hang_up(leg)
-            return
-        call = handover.call
-        others, handover.ringing, handover.talking = handover.ringing, [], leg
-        for other in others:
-            if other is not leg:
-                self.legs.hang_up(other)
-        if handover.timer is not None:
-            handover.timer.cancel()
-        call.player.stop()
-        handover.bridge = MediaBridge(call.caller.rtp, leg.rtp)
-        handover.bridge.start()
-        self.manager.journeys.transferred(call, lambda ivr, now: ivr.transfer_answered(now))
-        log.info("call %s: %s %s answered the transfer", call.id, handover.kind.value, handover.target)
-
-    def _refused(self, handover: Handover, leg: Leg, status: int) -> None:
-        """A leg refused or timed out: the transfer fails once no other leg may still answer."""
-        handover.ringing = [other for other in handover.ringing if other is not leg]
-        if handover.over or handover.talking is not None or handover.ringing or handover.placing:
-            return
-        self._fail(handover, f"refused ({status})")
-
-    def _hung_up(self, handover: Handover, leg: Leg) -> None:
-        """The far end hung up: so do we, on the caller (which ends the handover, see :meth:`ended`)."""
-        if handover.talking is leg and not handover.over:
-            self.manager.hang_up_caller(handover.call)
-
-    def _rang_out(self, handover: Handover) -> None:
-        if not handover.over and handover.talking is None:
-            self._fail(handover, f"no answer within {self.ring_timeout_s:g} s")
-
-    # -- endings -------------------------------------------------------------------------------
-
-    def _fail(self, handover: Handover, why: str) -> None:
-        """The transfer did not happen: the IVR walks on at the node's fallback, or says goodbye."""
-        call = handover.call
-        log.info("call %s: the transfer to %s %s failed: %s", call.id, handover.kind, handover.target, why)
-        self._close(handover)
-        call.player.stop()
-        self.manager.journeys.transferred(call, lambda ivr, now: ivr.transfer_failed(now))
-
-    def _close(self, handover: Handover) -> None:
-        """Hang up the other legs, stop the bridge and the ring timer, give the agent their state back."""
-        if handover.over:
-            return
-        handover.over = True
-        if self.handovers.get(handover.call.id) is handover:
-            del self.handovers[handover.call.id]
-        if handover.timer is not None:
-            handover.timer.cancel()
-        if handover.bridge is not None:
-            handover.bridge.stop()
-        for leg in (*handover.ringing, *([handover.talking] if handover.talking else [])):
-            self.legs.hang_up(leg)
-        handover.ringing = []
-        if handover.paused:
+    def _close(self, handover: Handover) -> bool:
+        """The legs hung up; the agent gets their state back."""
+        closed = super()._close(handover)
+        if closed and handover.paused:
             self._restore(handover)
+        return closed
 
     def _restore(self, handover: Handover) -> None:
         """Ready again, unless the agent (or a supervisor) changed their state meanwhile: theirs stands."""

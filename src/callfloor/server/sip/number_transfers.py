@@ -1,37 +1,44 @@
-"""An agent's blind transfer of a connected call to an outside number (the desk's "Numéro").
+"""An agent's transfer of a connected call to an outside number (the desk's "Numéro"), blind
+or attended.
 
 Theory of operation. The agent names a number, E.164 or as dialed in the tenant's country; it
 must be one a trunk places (a fixed, mobile, toll-free or VoIP number: premium-rate, shared-cost
-and short numbers are refused, as is anything ``phonenumbers`` does not know to be valid).
-:meth:`CallManager.transfer_to_number <callfloor.server.sip.calls.CallManager.transfer_to_number>`
+and short numbers are refused, as is anything ``phonenumbers`` does not know to be valid). We
+INVITE it through the tenant's trunk (:mod:`.placed_legs`: its digest challenge answered); the
+ringing, its timer and the bridge are the machinery of :class:`~.ivr_transfers.Handovers`, whose
+outcomes mean here what follows.
+
+Blind. :meth:`CallManager.transfer_to_number <callfloor.server.sip.calls.CallManager.transfer_to_number>`
 ends the agent's part at once, as a transfer does: the floor logs ``transferred`` (reason
 ``number``) and the agent's hang-up (wrap-up, ``completed``), the agent's phone is hung up and
-the caller hears music on hold. The floor is done with the call; here we INVITE the number
-through the tenant's trunk (:mod:`.placed_legs`: its digest challenge answered), and bridge the
-caller to the far end once it answers, until either hangs up (the other is hung up too, see
-:meth:`NumberTransfers.ended`).
+the caller hears music on hold. The floor is done with the call; the caller is bridged to the
+far end once it answers, until either hangs up (the other is hung up too). A refusal (486,
+404…) or no answer within :attr:`~.ivr_transfers.Handovers.ring_timeout_s` cannot go back to
+an agent who has moved on: the caller hears goodbye and is hung up, which the server's log says.
 
-A refusal (486, 404…) or no answer within :attr:`NumberTransfers.ring_timeout_s` cannot go back
-to an agent who has moved on: the caller hears goodbye and is hung up, which the server's log
-says. Attended transfers to a number (the agent talking to the far end first) are not done: the
-consultation machinery of :mod:`.calls` consults agents of the floor, whose phones are ours.
+Attended (the agent consults the far end first).
+:meth:`CallManager.consult_number <callfloor.server.sip.calls.CallManager.consult_number>` holds
+the caller (music on hold, logged ``held``) as for a consulted agent, and the number is rung;
+when it answers, the agent and the far end are bridged (:meth:`CallManager.consult_answered`).
+Then, as with an agent consulted, the agent completes the transfer (the caller is bridged to the
+far end and the agent's part ends exactly as a blind transfer's; an agent who hangs up their
+phone while the far end is on the line completes it too, as phones do), cancels it (the far end
+is hung up, the agent has the caller back), or makes it a three-way conference. A refusal, no
+answer within the ring timeout or the far end hanging up during the consultation brings the
+agent back to the caller (:meth:`CallManager.consult_failed`), and the call's
+``consult_failure`` says why, for the desk.
 """
 
 import asyncio
-import functools
 import logging
 import re
-from dataclasses import dataclass
 
 import phonenumbers
 from phonenumbers import PhoneNumberType
 
-from callfloor.server.media.bridge import Bridge as MediaBridge
-from callfloor.server.media.session import RtpSession
-from callfloor.server.sip.calls import Call, CallControlError, CallManager, Leg, spawn
-from callfloor.server.sip.ivr_transfers import RING_TIMEOUT_S, TransferEndpoint
-from callfloor.server.sip.outbound import trunk_invite, trunk_peer
-from callfloor.server.sip.placed_legs import LegEvents, LegsOwner, PlacedLegs
+from callfloor.core.ivr.nodes import TransferKind
+from callfloor.server.sip.calls import Call, CallControlError
+from callfloor.server.sip.ivr_transfers import Handover, Handovers
 from callfloor.server.sip.trunks import TrunkConfig
 
 log = logging.getLogger(__name__)
@@ -41,6 +48,8 @@ PLACEABLE = frozenset({
     PhoneNumberType.TOLL_FREE, PhoneNumberType.VOIP, PhoneNumberType.UAN,
 })  # fmt: skip
 _SEPARATORS = re.compile(r"[\s().\-/\u00a0]")
+BUSY = frozenset({486, 600})  # Busy Here, Busy Everywhere
+UNANSWERED = frozenset({408, 480, 487})  # timed out, temporarily unavailable, request terminated
 
 
 def transfer_number(text: str, region: str) -> str:
@@ -68,27 +77,16 @@ def transfer_number(text: str, region: str) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
-@dataclass(eq=False)
-class Handoff:
-    """A caller handed to a number: its leg through the trunk, ringing then bridged."""
-
-    call: Call
-    number: str  # E.164
-    leg: Leg | None = None
-    bridge: MediaBridge | None = None
-    timer: asyncio.TimerHandle | None = None
-    over: bool = False
+def failure(status: int | None) -> str:
+    """Why a consulted number did not take the call, as the API shows it: ``busy``, ``no_answer``
+    (no final answer: ``status`` None, or a timeout) or ``refused``."""
+    if status in BUSY:
+        return "busy"
+    return "no_answer" if status is None or status in UNANSWERED else "refused"
 
 
-class NumberTransfers(LegsOwner):
+class NumberTransfers(Handovers):
     """The agents' transfers to numbers of one :class:`CallManager`, by call."""
-
-    def __init__(self, endpoint: TransferEndpoint, manager: CallManager) -> None:
-        self.endpoint = endpoint
-        self.manager = manager
-        self.legs = PlacedLegs(endpoint, lambda: manager.media_host)
-        self.handoffs: dict[str, Handoff] = {}  # by call (interaction) id
-        self.ring_timeout_s = RING_TIMEOUT_S
 
     def target(self, tenant_id: int, number: str, region: str) -> tuple[str, TrunkConfig]:
         """The number in E.164 (:func:`transfer_number`) and the trunk to call it through."""
@@ -107,78 +105,61 @@ class NumberTransfers(LegsOwner):
         return trunk
 
     def dial(self, call: Call, number: str, trunk: TrunkConfig) -> None:
-        """INVITE ``number`` through ``trunk`` for the caller of ``call`` (the floor let it go)."""
-        handoff = Handoff(call, number)
-        self.handoffs[call.id] = handoff
-        handoff.timer = asyncio.get_running_loop().call_later(self.ring_timeout_s, self._rang_out, handoff)
-        spawn(self._dial(handoff, trunk))
+        """Blind: INVITE ``number`` through ``trunk`` for the caller of ``call`` (the floor let it go)."""
+        handover = Handover(call, TransferKind.NUMBER, number)
+        self._start(handover, self._dial(handover, trunk))
         log.info("call %s: transferred by its agent to %s", call.id, number)
 
-    def ended(self, call: Call) -> None:
-        """The call ends (either side hung up): the far end is hung up too, the bridge stopped."""
-        handoff = self.handoffs.pop(call.id, None)
-        if handoff is None or handoff.over:
+    def consult(self, call: Call, number: str, trunk: TrunkConfig) -> None:
+        """Attended, first step: INVITE ``number`` for the agent of ``call`` (its caller held)."""
+        handover = Handover(call, TransferKind.NUMBER, number, attended=True)
+        self._start(handover, self._dial(handover, trunk))
+        log.info("call %s: its agent consults %s", call.id, number)
+
+    def hand_over(self, call: Call) -> None:
+        """Attended, last step: the caller talks to the far end, who answered the agent; from now
+        on it is as a blind transfer's."""
+        handover = self.handovers.get(call.id)
+        if handover is None or handover.over:
             return
-        handoff.over = True
-        if handoff.timer is not None:
-            handoff.timer.cancel()
-        if handoff.bridge is not None:
-            handoff.bridge.stop()
-        if handoff.leg is not None:
-            self.legs.hang_up(handoff.leg)
+        handover.attended = False
+        self.bridge_caller(handover)
+        log.info("call %s: handed by its agent to %s", call.id, handover.target)
 
-    # -- the far end ---------------------------------------------------------------------------
+    def drop(self, call: Call) -> None:
+        """The consultation given up (cancelled, the agent gone): the far end is hung up."""
+        handover = self.handovers.get(call.id)
+        if handover is not None and handover.attended:
+            self._close(handover)
 
-    async def _dial(self, handoff: Handoff, trunk: TrunkConfig) -> None:
-        host = self.manager.media_host
-        rtp = await RtpSession.open(host, self.manager.ports)
-        if handoff.over:
-            rtp.close()
+    # -- the outcomes --------------------------------------------------------------------------
+
+    def joined(self, handover: Handover) -> None:
+        """Attended: the agent talks to the far end; blind: the caller does."""
+        call = handover.call
+        if handover.attended and handover.talking is not None:
+            self.manager.consult_answered(call, handover.talking)
+        else:
+            super().joined(handover)
+        log.info("call %s: %s answered", call.id, handover.target)
+
+    def failed(self, handover: Handover, why: str, status: int | None) -> None:
+        """Attended: back to the agent; blind: the caller hears goodbye and is hung up."""
+        call = handover.call
+        if handover.attended:
+            self.manager.consult_failed(call, failure(status))
             return
-        invite = trunk_invite(self.endpoint, trunk, f"{trunk.prefix}{handoff.number}", rtp, host)
-        handoff.leg = Leg(trunk_peer(trunk), rtp, invite=invite)
-        events = LegEvents(
-            functools.partial(self._answered, handoff),
-            functools.partial(self._refused, handoff),
-            functools.partial(self._hung_up, handoff),
-        )
-        self.legs.place(handoff.leg, events, trunk)
-
-    def _answered(self, handoff: Handoff, leg: Leg) -> None:
-        """The far end took the call: the caller is bridged to it."""
-        if handoff.over:
-            self.legs.hang_up(leg)
-            return
-        if handoff.timer is not None:
-            handoff.timer.cancel()
-        call = handoff.call
-        call.player.stop()
-        handoff.bridge = MediaBridge(call.caller.rtp, leg.rtp)
-        handoff.bridge.start()
-        log.info("call %s: %s answered the transfer", call.id, handoff.number)
-
-    def _refused(self, handoff: Handoff, leg: Leg, status: int) -> None:
-        if not handoff.over:
-            self._give_up(handoff, f"refused ({status})")
-
-    def _rang_out(self, handoff: Handoff) -> None:
-        if not handoff.over and handoff.bridge is None:
-            self._give_up(handoff, f"no answer within {self.ring_timeout_s:g} s")
-
-    def _hung_up(self, handoff: Handoff, leg: Leg) -> None:
-        """The far end hung up: so do we, on the caller (which ends the handoff, see :meth:`ended`)."""
-        if not handoff.over:
-            self.manager.hang_up_caller(handoff.call)
-
-    def _give_up(self, handoff: Handoff, why: str) -> None:
-        """Nobody took the call: the far end's leg ends, the caller hears goodbye and is hung up."""
-        call = handoff.call
-        log.info(
-            "call %s: the transfer to %s failed: %s; the caller is hung up", call.id, handoff.number, why
-        )
-        self.ended(call)
+        log.info("call %s: the transfer to %s failed; the caller is hung up", call.id, handover.target)
         goodbye = self.manager.prompt(call, "goodbye")
         call.player.play([goodbye], on_done=lambda: self._leave_soon(call))
+
+    def left(self, handover: Handover) -> None:
+        """Attended: the agent has the caller back; blind: the caller is hung up too."""
+        if handover.attended:
+            self._close(handover)
+            self.manager.consult_failed(handover.call, "hung_up")
+        else:
+            super().left(handover)
 
     def _leave_soon(self, call: Call) -> None:
         """Hang up on the loop's next turn (a player may report a prompt's end from ``play()``)."""

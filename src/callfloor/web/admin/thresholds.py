@@ -15,21 +15,19 @@ default. What a threshold must be, each refusal answered with its figure:
   (16 CFR 310.4(b)(4)(i), Ofcom's persistent misuse policy): a board may warn earlier, not later.
 """
 
-import math
-from collections.abc import Mapping
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Body, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from callfloor.core.dialer.settings import DEFAULT_TARGET_DROP_RATE
+from callfloor.core.kpi.thresholds import RATES, THRESHOLDS, Thresholds, overrides, problem
 from callfloor.storage.models import Tenant
 from callfloor.storage.repositories import audit
 from callfloor.web.access import not_found
 from callfloor.web.admin.base import Admin
 from callfloor.web.nav import N_
 from callfloor.web.render import page
-from callfloor.web.wallboard import EDGES, THRESHOLDS, thresholds_of
+from callfloor.web.wallboard import thresholds_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -42,12 +40,8 @@ LABELS: Final = {
     "drop_rate": N_("Drop rate"),
     "late_tickets": N_("Tickets past their SLA"),
 }
-#: Figures that are shares (0–1), which the form shows as percentages.
-RATES: Final = frozenset({"service_level", "abandon_rate", "drop_rate"})
 #: The units the form shows, by figure.
 UNITS: Final = {"waiting": N_("callers"), "longest_wait_s": N_("seconds"), "late_tickets": N_("tickets")}
-#: The legal cap of the drop rate, which its red may not pass.
-DROP_RATE_CAP: Final = DEFAULT_TARGET_DROP_RATE
 #: What a refusal says, by problem.
 PROBLEMS: Final = {
     "unknown": N_("The wallboard has no such figure."),
@@ -61,33 +55,6 @@ TEXTS = {
     "refusal": N_("%(figure)s: %(problem)s"),
     **PROBLEMS,
 }
-
-Thresholds = dict[str, dict[str, float]]
-
-
-def problem(figure: str, limits: Mapping[str, float]) -> str | None:
-    """What is wrong with ``figure``'s amber and red (a key of :data:`PROBLEMS`), None if nothing."""
-    if figure not in THRESHOLDS or set(limits) != set(EDGES):
-        return "unknown"
-    amber, red = limits["amber"], limits["red"]
-    if not all(math.isfinite(edge) and edge >= 0 for edge in (amber, red)):
-        return "number"
-    if figure in RATES and max(amber, red) > 1:
-        return "rate"
-    if (red > amber) if THRESHOLDS[figure].get("below") else (amber > red):
-        return "order"
-    if figure == "drop_rate" and red > DROP_RATE_CAP:
-        return "legal"
-    return None
-
-
-def overrides(thresholds: Thresholds) -> Thresholds:
-    """The figures whose amber or red differ from the defaults: what the tenant keeps."""
-    return {
-        figure: {edge: limits[edge] for edge in EDGES}
-        for figure, limits in thresholds.items()
-        if any(limits[edge] != THRESHOLDS[figure][edge] for edge in EDGES)
-    }
 
 
 def _tenant(who: Admin) -> Tenant:

@@ -1,6 +1,6 @@
-// The console's forms over JSON APIs: a queue, the business hours, the recordings' retention. Each
-// form is turned into the body its API takes, and the API's (or the page's check's) errors come back
-// at the fields they name.
+// The console's forms over JSON APIs: a queue (and its flows' announcements), the business hours, the
+// recordings' retention. Each form is turned into the body its API takes, and the API's (or the page's
+// check's) errors come back at the fields they name.
 "use strict";
 (() => {
   const { t, showLines, detailsOf, fieldErrors, clearFieldErrors } = window.callfloorAdmin;
@@ -101,11 +101,49 @@
       }
     });
 
+    const waiting = root.querySelector("#announcements-form");
+    if (waiting) announcements(waiting, id);
+
     root.querySelector("#queue-delete")?.addEventListener("click", async (event) => {
       if (!window.confirm(t("confirm_delete", { name: event.target.dataset.name }))) return;
       try {
         await callfloor.api(`/api/queues/${id}`, { method: "DELETE" });
         window.location.assign("/admin/queues");
+      } catch (error) { refused(form, errors, error); }
+    });
+  }
+
+  /** The waiting options of the flows' nodes that send callers to the queue: a flow whose options
+   * changed gets a new version, made active; the server's problems come back at their fields. */
+  function announcements(form, queueId) {
+    const status = form.querySelector("#announcements-status");
+    const errors = form.querySelector("#announcements-errors");
+    const nodes = () => Array.from(form.querySelectorAll("fieldset[data-waiting]"));
+
+    function body() {
+      return {
+        nodes: nodes().map((set) => {
+          const options = {};
+          for (const input of set.querySelectorAll("[data-option]")) options[input.dataset.option] = value(input);
+          return { flow_id: Number(set.dataset.flowId), version: Number(set.dataset.version), node: set.dataset.node, options };
+        }),
+      };
+    }
+
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      status.textContent = "";
+      clearFieldErrors(form);
+      showLines(errors, []);
+      try {
+        const { saved } = await callfloor.api(`/admin/queues/${queueId}/announcements`, { method: "POST", body: body() });
+        for (const done of saved) {
+          for (const set of nodes().filter((node) => node.dataset.flowId === String(done.flow_id))) {
+            set.dataset.version = String(done.version);
+            set.querySelector("[data-version-link]").textContent = t("version", { version: done.version });
+          }
+        }
+        status.textContent = saved.length ? saved.map((done) => t("flow_saved", done)).join(" ") : t("unchanged");
       } catch (error) { refused(form, errors, error); }
     });
   }

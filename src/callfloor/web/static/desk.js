@@ -5,6 +5,7 @@ document.addEventListener("DOMContentLoaded", () => {
   if (!root) return;
   const T = JSON.parse(document.getElementById("desk-texts").textContent);
   const DISPOSITIONS = JSON.parse(document.getElementById("desk-dispositions").textContent);
+  const FLOOR_REASONS = JSON.parse(document.getElementById("floor-reasons").textContent);
   const lang = document.body.dataset.lang || "fr";
   const $ = (id) => document.getElementById(id);
   const api = callfloor.api;
@@ -67,8 +68,8 @@ document.addEventListener("DOMContentLoaded", () => {
     catch (error) { show("queues-error", error); }
   }
   function labelOf(code) {
-    const found = state.agent && state.agent.pause_reasons.find((r) => r.code === code);
-    return found ? found.label[lang] : code;
+    const found = (state.agent && state.agent.pause_reasons.find((r) => r.code === code)) || { label: FLOOR_REASONS[code] };
+    return (found.label && found.label[lang]) || code;
   }
   function tickWrapUp() {
     const agent = state.agent;
@@ -111,8 +112,8 @@ document.addEventListener("DOMContentLoaded", () => {
     for (const id of ["hold", "recording"]) $(id).disabled = !call;
     $("answer").disabled = !(call && call.state === "ringing");
     $("hangup").disabled = !(call && CONNECTED.includes(call.state));
-    $("transfer").querySelector("button[type=submit]").disabled = !call;
-    $("transfer-complete").hidden = $("transfer-cancel").hidden = !(call && call.consulted);
+    $("transfer").querySelector("button[type=submit]").disabled = !call || ["consulting", "conference"].includes(call.state);
+    renderTransfer(call);
     if (call && !known) loadPop(call.id);
     if (!call && before) announce(null);  // the call ended: its file stays for the wrap-up
   }
@@ -124,6 +125,13 @@ document.addEventListener("DOMContentLoaded", () => {
   const announce = (pop) => document.dispatchEvent(new CustomEvent("callfloor:call", { detail: { call: state.call, pop } }));
   function renderPop(pop) {
     announce(pop);
+    drawPop(pop);
+  }
+  // The customer file panel linked the call to a contact (an unknown caller's new file): shown here too.
+  document.addEventListener("callfloor:contact", (event) => {
+    if (state.call && state.call.id === event.detail.interaction) drawPop(event.detail.pop);
+  });
+  function drawPop(pop) {
     const box = $("pop");
     box.replaceChildren();
     const contact = pop.contact;
@@ -162,19 +170,33 @@ document.addEventListener("DOMContentLoaded", () => {
   callfloor.shortcut("h", hold);
   $("recording").addEventListener("click", () =>
     command(state.call && state.call.recording === "paused" ? "recording/resume" : "recording/pause"));
+  // An attended transfer (to an agent, a queue's agent ready now, or a number): complete,
+  // conference or cancel it; the agent consulting sees whom, and when the consulted party
+  // refused, did not answer or hung up, the call says why (consult_failure).
+  function renderTransfer(call) {
+    const consulting = !!call && ["consulting", "conference"].includes(call.state);
+    $("transfer-complete").hidden = $("transfer-cancel").hidden = !consulting;
+    $("transfer-conference").hidden = !(call && call.state === "consulting");
+    const status = $("transfer-status");
+    let text = "";
+    if (call && call.consulted_number && consulting) text = status.dataset.consulting.replace("{number}", call.consulted_number);
+    else if (call && call.consulted && consulting && call.agent === root.dataset.extension) {
+      text = status.dataset.consultingAgent.replace("{agent}", call.consulted);
+    }
+    else if (call && call.consult_failure && call.state === "talking") text = status.dataset[call.consult_failure] || "";
+    status.textContent = text;
+    status.hidden = !text;
+  }
   $("transfer").addEventListener("submit", (event) => {
     event.preventDefault();
     const target = $("transfer-target").value.trim();
     if (!target) return;
-    const kind = $("transfer-kind").value;
-    command("transfer", { [kind]: target, mode: kind === "number" ? "blind" : $("transfer-mode").value });
-  });
-  $("transfer-kind").addEventListener("change", () => {  // a number is transferred blind only
-    const number = $("transfer-kind").value === "number";
-    $("transfer-mode").disabled = number;
-    if (number) $("transfer-mode").value = "blind";
+    // Attended to a queue consults the agent it would ring now; with nobody ready the API says
+    // so (no_agent_ready) and a blind transfer lets the caller wait in the queue.
+    command("transfer", { [$("transfer-kind").value]: target, mode: $("transfer-mode").value });
   });
   $("transfer-complete").addEventListener("click", () => command("transfer/complete"));
+  $("transfer-conference").addEventListener("click", () => command("conference"));
   $("transfer-cancel").addEventListener("click", () => command("transfer/cancel"));
 
   // -- the campaign ------------------------------------------------------------------------------
@@ -192,12 +214,37 @@ document.addEventListener("DOMContentLoaded", () => {
   $("leave").addEventListener("click", () => joinOrLeave("leave"));
 
   async function refreshDesk() {
-    if (!state.campaign) { $("lead").hidden = true; $("campaign-call").textContent = ""; return; }
+    if (!state.campaign) {
+      $("lead").hidden = true; $("campaign-call").textContent = ""; followConversation(null); return;
+    }
     try { renderDesk(await api(`${campaignUrl()}/desk`)); } catch (error) { show("campaign-error", error); }
+  }
+  // The conversation the dialer put through: the customer file panel (desk_crm.js) follows it as it
+  // follows an inbound call, through the same "callfloor:call" event: the pop of the lead's contact
+  // while it is live, then its end (pop null), the panel staying on it for the wrap-up.
+  let conversation = null;  // the interaction id of the conversation announced, while it is live
+  // The survey's answers go with the campaign's conversation (talking or in wrap-up), else the call.
+  const surveyInteraction = () => (state.desk && state.desk.interaction_id) || (state.call ? state.call.id : null);
+  async function followConversation(desk) {
+    const id = desk && desk.state === "talking" ? desk.interaction_id : null;
+    if (id === conversation) return;
+    const ended = conversation !== null;
+    conversation = id;
+    if (ended) document.dispatchEvent(new CustomEvent("callfloor:call", { detail: { call: null, pop: null } }));
+    if (!id) return;
+    try {
+      const pop = await api(`/api/interactions/${encodeURIComponent(id)}/screen-pop`);
+      const call = { id, campaign: desk.campaign, state: desk.state };
+      if (conversation === id) document.dispatchEvent(new CustomEvent("callfloor:call", { detail: { call, pop } }));
+    } catch (error) {
+      if (conversation === id) conversation = null;  // tried again on the next refresh
+      show("campaign-error", error);
+    }
   }
   function renderDesk(desk) {
     const before = state.desk && state.desk.lead ? state.desk.lead.id : null;
     state.desk = desk;
+    followConversation(desk);
     $("campaign-call").textContent = T[`campaign_${desk.state}`] || "";
     const lead = desk.lead;
     $("lead").hidden = !lead;
@@ -322,7 +369,7 @@ document.addEventListener("DOMContentLoaded", () => {
     try {
       const leadId = state.surveyFor;
       const saved = await api(`${campaignUrl()}/leads/${leadId}/survey`,
-        { method: "POST", body: { answers, locale: lang, interaction_id: state.call ? state.call.id : null } });
+        { method: "POST", body: { answers, locale: lang, interaction_id: surveyInteraction() } });
       renderSurvey(saved);
       $("survey-saved").textContent = T.saved;
       show("campaign-error");

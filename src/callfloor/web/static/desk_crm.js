@@ -1,5 +1,6 @@
 // The desk's customer file panel: note, ticket, escalation, order, appointment and callback for the caller.
-// desk.js announces each call's screen pop (and the call's end) with a "callfloor:call" event on document.
+// desk.js announces each call's screen pop (and the call's end) with a "callfloor:call" event on document:
+// inbound calls and campaign conversations; desk_callbacks.js a scheduled callback once the customer answers.
 "use strict";
 document.addEventListener("DOMContentLoaded", () => {
   const root = document.getElementById("crm");
@@ -10,7 +11,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const $ = (id) => document.getElementById(id);
   const api = callfloor.api;
   // The call the panel acts for: its interaction id, contact, and whether it is still live.
-  const current = { interaction: null, contact: null, live: false };
+  const current = { interaction: null, contact: null, live: false, number: "" };
   const setup = { categories: null, teams: null, calendars: null };
   let tickets = [];
 
@@ -57,10 +58,14 @@ document.addEventListener("DOMContentLoaded", () => {
     const interaction = pop.interaction_id || (call && call.id) || null;
     if (interaction !== current.interaction) {  // another call: nothing typed for the last one carries over
       for (const form of root.querySelectorAll("form")) form.reset();
+      say("crm-link-status", "");
     }
     current.interaction = interaction;
     current.contact = pop.contact || null;
     current.live = Boolean(call);
+    current.number = pop.normalized || "";
+    $("crm-new-phone").value = current.number;
+    $("crm-find-list").replaceChildren();
     show();
   });
   function label() {
@@ -74,6 +79,7 @@ document.addEventListener("DOMContentLoaded", () => {
     $("crm-unknown").hidden = known;
     $("crm-unknown").textContent = known ? "" : T.crm_unknown;
     for (const part of root.querySelectorAll(".crm-contact")) part.hidden = !known;
+    for (const part of root.querySelectorAll(".crm-identify")) part.hidden = known || !current.interaction;
     for (const id of ["crm-note-status", "crm-ticket-status", "crm-escalate-status", "crm-quote-status",
       "crm-appointment-status", "crm-callback-status"]) say(id, "");
     label();
@@ -94,6 +100,76 @@ document.addEventListener("DOMContentLoaded", () => {
     $("crm-rep").replaceChildren(...calendars.map((c) => option(c.id, c.name)));
     if (!calendars.length) say("crm-appointment-status", T.crm_no_calendar, true);
     categoryChanged();
+  }
+
+  // -- an unknown caller: their new file, or the one they have under another number -------------
+  /** Link the call to the contact: the panel then acts for them (the call's record will carry them). */
+  async function link(contactId) {
+    const linked = await api(`/api/interactions/${encodeURIComponent(current.interaction)}/contact`,
+      { method: "POST", body: { contact_id: contactId } });
+    current.contact = linked.pop.contact;
+    show();
+    // The desk's own pop box (desk.js) shows the caller's new file too.
+    document.dispatchEvent(new CustomEvent("callfloor:contact", { detail: { interaction: current.interaction, pop: linked.pop } }));
+    return current.contact.name;
+  }
+  /** The account named ``company``: the one of that name, else a new one. */
+  async function account(company) {
+    const found = await api(`/api/accounts?${new URLSearchParams({ q: company, limit: "20" })}`);
+    const same = found.items.find((a) => a.name.toLocaleLowerCase() === company.toLocaleLowerCase());
+    return same || api("/api/accounts", { method: "POST", body: { name: company } });
+  }
+  $("crm-new-contact").addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (!current.interaction) return;
+    const value = (id) => $(id).value.trim();
+    if (!value("crm-new-first") || !value("crm-new-last")) { say("crm-link-status", T.crm_names_needed, true); return; }
+    act("crm-link-status", async () => {
+      const body = { first_name: value("crm-new-first"), last_name: value("crm-new-last") };
+      if (value("crm-new-civility")) body.civility = value("crm-new-civility");
+      if (value("crm-new-phone")) body.phones = [{ number: value("crm-new-phone"), label: "mobile" }];
+      if (value("crm-new-email")) body.emails = [{ address: value("crm-new-email"), label: "work" }];
+      if (value("crm-new-company")) body.account_id = (await account(value("crm-new-company"))).id;
+      const created = await api("/api/contacts", { method: "POST", body });
+      const name = await link(created.id);
+      $("crm-new-contact").reset();
+      return fill(T.crm_created, { name });
+    });
+  });
+  $("crm-find").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const q = $("crm-find-q").value.trim();
+    if (!q) return;
+    act("crm-find-status", async () => {
+      const page = await api(`/api/contacts?${new URLSearchParams({ q, limit: "10" })}`);
+      $("crm-find-list").replaceChildren(...page.items.map(foundItem));
+      return page.items.length ? "" : T.crm_found_none;
+    });
+  });
+  function foundItem(contact) {
+    const item = document.createElement("li");
+    const name = `${contact.first_name} ${contact.last_name}`.trim();
+    const about = [contact.account_name, ...contact.phones.map((p) => p.number)].filter(Boolean).join(" · ");
+    item.append(`${name}${about ? ` · ${about}` : ""} `);
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "secondary";
+    button.textContent = T.crm_choose;
+    button.setAttribute("aria-label", fill(T.crm_choose_who, { name }));
+    button.addEventListener("click", () => act("crm-link-status", async () => {
+      const adding = $("crm-find-add").checked && current.number
+        && !contact.phones.some((p) => p.number === current.number);
+      if (adding) {  // next time this number finds them
+        const phones = [...contact.phones.map((p) => ({ number: p.number, label: p.label })),
+          { number: current.number, label: "other" }];
+        await api(`/api/contacts/${contact.id}`, { method: "PATCH", body: { phones } });
+      }
+      const linked = await link(contact.id);
+      $("crm-find-list").replaceChildren();
+      return fill(adding ? T.crm_number_added : T.crm_linked, { name: linked });
+    }));
+    item.append(button);
+    return item;
   }
 
   // -- the note ----------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ document.addEventListener("DOMContentLoaded", () => {
   if (!root) return;
   const T = JSON.parse(document.getElementById("board-texts").textContent);
   const LIMITS = JSON.parse(document.getElementById("board-thresholds").textContent);
+  const FLOOR_REASONS = JSON.parse(document.getElementById("floor-reasons").textContent);
   const lang = document.body.dataset.lang || "fr";
   const $ = (id) => document.getElementById(id);
   const number = new Intl.NumberFormat(lang);
@@ -90,14 +91,15 @@ document.addEventListener("DOMContentLoaded", () => {
       if (a.state !== "logged_out") {
         actions.append(
           button(T.force_ready, () => force(a.extension, { state: "ready" })),
-          button(T.force_pause, () => force(a.extension, { state: "paused", reason: forcedReason(a) })),
+          reasonSelect(a),
+          button(T.force_pause, () => force(a.extension, { state: "paused", reason: reasonSelect(a).value })),
         );
       }
       const monitor = document.createElement("span");
       monitor.className = "monitor";
       monitor.dataset.monitor = a.extension;  // filled by drawMonitors()
       actions.append(monitor);
-      const reason = a.reason && (a.pause_reasons.find((r) => r.code === a.reason) || { label: {} }).label[lang];
+      const reason = a.reason && (a.pause_reasons.find((r) => r.code === a.reason) || { label: FLOOR_REASONS[a.reason] || {} }).label[lang];
       const tr = row(cell(a.name), cell(a.extension), cell((T[a.state] || a.state) + (a.reason ? ` (${reason || a.reason})` : "")),
         cell(a.since ? duration((Date.now() - Date.parse(a.since)) / 1000) : "–", { num: true }),
         cell(number.format(a.handled_today), { num: true }), cell(pct(a.occupancy), { num: true }), actions);
@@ -128,8 +130,30 @@ document.addEventListener("DOMContentLoaded", () => {
       refresh();
     } catch (error) { fail(error); }
   }
-  // A forced pause is a meeting, when the tenant offers that reason; else its first reason.
-  const forcedReason = (a) => (a.pause_reasons.find((r) => r.code === "meeting") || a.pause_reasons[0]).code;
+  // The reason of a forced pause, chosen among the tenant's (its labels): one select per agent, kept
+  // across redraws so that a choice (or an open list) survives the next update.
+  const reasonSelects = new Map();
+  function reasonSelect(a) {
+    let select = reasonSelects.get(a.extension);
+    if (!select) {
+      select = document.createElement("select");
+      reasonSelects.set(a.extension, select);
+    }
+    select.setAttribute("aria-label", T.pause_reason_of.replace("{name}", a.name));
+    const codes = a.pause_reasons.map((r) => r.code).join(" ");
+    if (select.dataset.codes !== codes) {  // the tenant's reasons, again if its admins changed them
+      const chosen = select.value;
+      select.replaceChildren(...a.pause_reasons.map((r) => {
+        const option = document.createElement("option");
+        option.value = r.code;
+        option.textContent = r.label[lang] || r.code;
+        return option;
+      }));
+      if (a.pause_reasons.some((r) => r.code === chosen)) select.value = chosen;
+      select.dataset.codes = codes;
+    }
+    return select;
+  }
   async function force(extension, body) {
     try {
       await callfloor.api(`/api/agents/${encodeURIComponent(extension)}/state`, { method: "POST", body });
@@ -177,7 +201,8 @@ document.addEventListener("DOMContentLoaded", () => {
           parts.push(b);
         }
         if (mine) parts.push(button(T.stop_monitoring, () => stopMonitoring(call)));
-        else if (call.monitor) parts.push(document.createTextNode(` ${T.monitored_by} ${call.monitor.supervisor}`));
+        const others = (call.monitors || []).filter((m) => !m.mine).map((m) => m.supervisor);
+        if (others.length) parts.push(document.createTextNode(` ${T.monitored_by} ${others.join(", ")}`));
       }
       span.replaceChildren(...parts);
     }
