@@ -25,13 +25,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from callfloor.api.deps import Caller
 from callfloor.api.errors import not_found, refusals
+from callfloor.api.live_interactions import live_interaction, sip_loop
 from callfloor.api.routes.calls import FloorCaller
 from callfloor.api.routes.interaction_notes import InteractionId, _agent
 from callfloor.api.sip_loop import on_sip_loop
 from callfloor.crm.fields import refuse
 from callfloor.crm.interaction_notes import took_part
 from callfloor.crm.screen_pop import ScreenPop, ScreenPops
-from callfloor.server.campaigns import CampaignRuns
 from callfloor.server.sip.endpoint import SipEndpoint
 from callfloor.storage.contacts import Contact
 from callfloor.storage.interactions import Interaction
@@ -70,42 +70,15 @@ def _contact(caller: Caller, contact_id: int) -> Contact:
 async def _live(
     request: Request, caller: Caller, agent: Agent | None, interaction_id: str, contact_id: int | None
 ) -> tuple[str | None, bool]:
-    """Whether the interaction is a live call or campaign conversation the caller may link, and its
-    number (on the SIP loop); linked to ``contact_id`` when one is given."""
-    endpoint = getattr(request.app.state, "sip", None)
-    if not isinstance(endpoint, SipEndpoint):
-        return None, False
-    runs = getattr(request.app.state, "campaigns", None)
+    """Whether the interaction is live, and its number (on the SIP loop); linked to ``contact_id``
+    when one is given."""
+    extension = agent.extension if agent is not None else None
 
     def work() -> tuple[str | None, bool]:
-        dial = endpoint.callback_dials.of_interaction(caller.tenant_id, interaction_id)
-        if dial is not None:  # a scheduled callback dialed from the desk, whose contact went since
-            if agent is not None and agent.extension != dial.order.agent:
-                raise not_found()  # another agent's call
-            interactions = endpoint.floor(caller.tenant_id).interactions
-            if contact_id is None:
-                return dial.order.number, interactions.is_open(interaction_id)
-            return dial.order.number, interactions.link(interaction_id, contact_id)
-        call = endpoint.calls.calls.get(interaction_id)
-        if call is not None and call.tenant_id == caller.tenant_id:
-            if agent is not None and agent.extension not in (call.agent, call.consulted):
-                raise not_found()  # another agent's call
-            interactions = endpoint.floor(caller.tenant_id).interactions
-            if contact_id is None:
-                return call.number, interactions.is_open(interaction_id)
-            return call.number, interactions.link(interaction_id, contact_id)
-        found = (
-            runs.conversation(caller.tenant_id, interaction_id) if isinstance(runs, CampaignRuns) else None
-        )
-        if found is None:
-            return None, False
-        if agent is not None and agent.extension != found.agent:
-            raise not_found()  # another agent's call
-        if contact_id is not None:
-            found.contact_id = contact_id
-        return found.number, True
+        live = live_interaction(request, caller.tenant_id, extension, interaction_id)
+        return (None, False) if live is None else (live.number, live.link(contact_id))
 
-    return await on_sip_loop(endpoint.calls.loop, work)
+    return await on_sip_loop(sip_loop(request), work)
 
 
 async def _keep_pop(request: Request, interaction_id: str, pop: ScreenPop) -> None:

@@ -19,12 +19,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from callfloor.api.deps import Caller
 from callfloor.api.errors import not_found, refusals
+from callfloor.api.live_interactions import live_interaction, sip_loop
 from callfloor.api.routes.calls import FloorCaller
 from callfloor.api.sip_loop import on_sip_loop
 from callfloor.core.roles import Role
 from callfloor.crm.interaction_notes import NOTE_LENGTH, add_note, took_part
-from callfloor.server.campaigns import CampaignRuns
-from callfloor.server.sip.endpoint import SipEndpoint
 from callfloor.storage.models import Agent
 from callfloor.storage.scope import TenantScope
 
@@ -61,42 +60,17 @@ def _agent(caller: Caller) -> Agent | None:
 async def _on_live_call(
     request: Request, caller: Caller, agent: Agent | None, interaction_id: str, note: str
 ) -> str | None:
-    """The notes so far when the interaction is a call of the SIP server's not recorded yet."""
-    endpoint = getattr(request.app.state, "sip", None)
-    if not isinstance(endpoint, SipEndpoint):
-        return None
-
-    runs = getattr(request.app.state, "campaigns", None)
+    """The notes so far when the interaction is live (a call, a callback dial, a campaign conversation)."""
+    extension = agent.extension if agent is not None else None
 
     def work() -> str | None:
-        call = endpoint.calls.calls.get(interaction_id)
-        dial = endpoint.callback_dials.of_interaction(caller.tenant_id, interaction_id)
-        if dial is not None:  # a scheduled callback dialed from the desk: kept as an inbound call's
-            if agent is not None and agent.extension != dial.order.agent:
-                raise not_found()  # another agent's call
-            with refusals():
-                return endpoint.floor(caller.tenant_id).interactions.note(interaction_id, note)
-        if call is None or call.tenant_id != caller.tenant_id:
-            return _on_campaign_call(runs, caller.tenant_id, agent, interaction_id, note)
-        if agent is not None and agent.extension not in (call.agent, call.consulted):
-            raise not_found()  # another agent's call
+        live = live_interaction(request, caller.tenant_id, extension, interaction_id)
+        if live is None:
+            return None
         with refusals():
-            return endpoint.floor(caller.tenant_id).interactions.note(interaction_id, note)
+            return live.note(note)
 
-    return await on_sip_loop(endpoint.calls.loop, work)
-
-
-def _on_campaign_call(
-    runs: object, tenant_id: int, agent: Agent | None, interaction_id: str, note: str
-) -> str | None:
-    """The notes so far when the interaction is a live campaign conversation (on the SIP loop)."""
-    conversation = runs.conversation(tenant_id, interaction_id) if isinstance(runs, CampaignRuns) else None
-    if conversation is None:
-        return None
-    if agent is not None and agent.extension != conversation.agent:
-        raise not_found()  # another agent's call
-    with refusals():
-        return conversation.note(note)
+    return await on_sip_loop(sip_loop(request), work)
 
 
 @router.post("/api/interactions/{interaction_id}/note")

@@ -26,14 +26,13 @@ from sqlalchemy.orm import Session
 
 from callfloor.api.deps import Caller
 from callfloor.api.errors import not_found
+from callfloor.api.live_interactions import live_interaction, sip_loop
 from callfloor.api.routes.calls import FloorCaller
 from callfloor.api.routes.interaction_notes import InteractionId, _agent
 from callfloor.api.sip_loop import on_sip_loop
 from callfloor.crm.interaction_notes import took_part
 from callfloor.crm.scheduled_callbacks import CallbackBook
 from callfloor.crm.screen_pop import ScreenPop, ScreenPops
-from callfloor.server.campaigns import CampaignRuns
-from callfloor.server.sip.endpoint import SipEndpoint
 from callfloor.storage.models import Agent
 from callfloor.storage.outbound import Lead
 from callfloor.storage.scope import TenantScope
@@ -54,31 +53,18 @@ class LiveCall:
 
 
 def _live(request: Request, tenant_id: int, extension: str | None, interaction: str) -> LiveCall | None:
-    """The live call of that interaction id (run on the SIP loop); 404 when it is another agent's."""
-    endpoint = getattr(request.app.state, "sip", None)
-    if not isinstance(endpoint, SipEndpoint):
+    """What a pop needs of the live call of that interaction id (run on the SIP loop); 404 when it
+    is another agent's. A call that is over is read from its record."""
+    live = live_interaction(request, tenant_id, extension, interaction)
+    if live is None or (live.call is not None and live.call.over):
         return None
-    call = endpoint.calls.calls.get(interaction)
-    if call is not None and call.tenant_id == tenant_id and not call.over:
-        _mine(extension, call.agent, call.consulted)
-        variables = dict(call.ivr.variables) if call.ivr is not None else {}
-        return LiveCall(call.number, call.screen_pop, variables)
-    runs = getattr(request.app.state, "campaigns", None)
-    conversation = runs.conversation(tenant_id, interaction) if isinstance(runs, CampaignRuns) else None
-    if conversation is not None:
-        _mine(extension, conversation.agent)
-        return LiveCall(conversation.number, contact_id=conversation.contact_id, lead_id=conversation.lead)
-    dial = endpoint.callback_dials.of_interaction(tenant_id, interaction)
-    if dial is not None:
-        _mine(extension, dial.order.agent)
-        return LiveCall(dial.order.number, callback_id=dial.order.callback_id)
-    return None
-
-
-def _mine(extension: str | None, *agents: str | None) -> None:
-    """An agent reads the calls they are on only (``extension`` None: a supervisor or an admin)."""
-    if extension is not None and extension not in agents:
-        raise not_found()
+    if live.call is not None:
+        variables = dict(live.call.ivr.variables) if live.call.ivr is not None else {}
+        return LiveCall(live.number, live.call.screen_pop, variables)
+    if live.conversation is not None:
+        conversation = live.conversation
+        return LiveCall(live.number, contact_id=conversation.contact_id, lead_id=conversation.lead)
+    return LiveCall(live.number, callback_id=live.dial.order.callback_id if live.dial is not None else None)
 
 
 def _contact_of(session: Session, tenant_id: int, live: LiveCall) -> int | None:
@@ -125,9 +111,9 @@ async def interaction_screen_pop(
     """The screen pop of a call the caller works: live (inbound, campaign, callback) or finished."""
     agent = _agent(caller)
     extension = agent.extension if agent is not None else None
-    endpoint = getattr(request.app.state, "sip", None)
-    loop = endpoint.calls.loop if isinstance(endpoint, SipEndpoint) else None
-    live = await on_sip_loop(loop, lambda: _live(request, caller.tenant_id, extension, interaction_id))
+    live = await on_sip_loop(
+        sip_loop(request), lambda: _live(request, caller.tenant_id, extension, interaction_id)
+    )
     if live is not None and live.kept is not None:
         return replace(live.kept, ivr=live.variables)
     agent_id = agent.id if agent is not None else None
